@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { AppError } from './errors.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import { registerOpenApi } from './http/openapi.js';
+import { type Clock, systemClock } from './lib/clock.js';
+import { createMailer, type Mailer } from './mail/mailer.js';
+import { OutboxWorker } from './mail/outbox.worker.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { authenticateWith } from './modules/auth/authenticate.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { defaultAvatarRoutes, usersRoutes } from './modules/users/users.routes.js';
+import { UsersService } from './modules/users/users.service.js';
+
+export interface AppDeps {
+  database: Database;
+  clock?: Clock;
+  /** Defaults to SMTP when configured, else .eml files in $DATA_DIR/mail. */
+  mailer?: Mailer;
+  /** Tuning for the mail worker; tests shorten the retry delays. */
+  outbox?: { pollIntervalMs?: number; retryBaseMs?: number; retryMaxMs?: number };
+  logger?: FastifyServerOptions['logger'];
+}
+
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Builds a ready-to-listen Kith instance. Everything with a life of its own comes in through deps. */
+export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise<FastifyInstance> {
+  const clock = deps.clock ?? systemClock;
+  const app = Fastify({
+    logger: deps.logger ?? {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    },
+    genReqId: () => randomUUID(),
+    trustProxy: config.trustProxy,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Timeouts on purpose: a slow or stalled client can't hold a connection forever.
+    connectionTimeout: 60_000,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 72_000,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  registerErrorHandling(app);
+
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    : undefined;
+  redis?.on('error', (error) => app.log.warn({ err: error }, 'redis error'));
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+  });
+  await app.register(cors, { origin: config.corsOrigins, credentials: true });
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    ...(redis ? { redis } : {}),
+    nameSpace: 'kith-rate-limit:',
+    // When Redis is unreachable, serve rather than fail every request; /api/ready reports it.
+    skipOnError: true,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('RATE_LIMITED', 429, `Too many requests; try again in ${context.after}`, {
+        headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
+      }),
+  });
+  await registerOpenApi(app, config);
+
+  const mailer = deps.mailer ?? createMailer(config.mail, app.log);
+  const outbox = new OutboxWorker({ db: deps.database.db, mailer, clock, logger: app.log, ...deps.outbox });
+  const auth = new AuthService({ db: deps.database.db, clock, config, mailQueue: outbox, logger: app.log });
+  const users = new UsersService({ db: deps.database.db, clock, config });
+  const authenticate = authenticateWith(auth);
+
+  await app.register(healthRoutes, {
+    prefix: '/api',
+    checks: {
+      database: () => deps.database.ping(),
+      ...(redis ? { redis: () => redis.ping() } : {}),
+    },
+  });
+  await app.register(authRoutes, { prefix: '/api/auth', auth, config });
+  await app.register(usersRoutes, { prefix: '/api/users', auth, users, authenticate });
+  await app.register(defaultAvatarRoutes, { prefix: '/api/avatars' });
+
+  app.addHook('onReady', async () => outbox.start());
+  // Runs after in-flight requests have finished: stop the worker (its current delivery completes),
+  // then release the connections it and the routes used.
+  app.addHook('onClose', async () => {
+    await outbox.stop();
+    await mailer.close();
+    redis?.disconnect();
+  });
+
+  return app;
+}

@@ -1,0 +1,83 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, type ErrorCode, type FieldError, toProblem } from '../errors.js';
+
+const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
+
+export function sendProblem(reply: FastifyReply, error: AppError): FastifyReply {
+  for (const [name, value] of Object.entries(error.options.headers ?? {})) reply.header(name, value);
+  return reply.status(error.status).type(PROBLEM_TYPE).send(toProblem(error));
+}
+
+// Client errors Fastify raises itself (bad JSON, wrong content type, body too large, ...). Their
+// messages describe the request, never the server, so they can be shown.
+const codeByStatus: Partial<Record<number, ErrorCode>> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+};
+
+function toAppError(error: FastifyError | Error): AppError | undefined {
+  if (error instanceof AppError) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = error.validationContext ?? 'body';
+    const errors: FieldError[] = error.validation.map((issue) => ({
+      path: issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || where,
+      message: issue.message ?? 'Invalid value',
+    }));
+    const first = errors[0];
+    const detail = errors.length === 1 && first ? `${first.path}: ${first.message}` : 'Some fields are not valid';
+    return new AppError('VALIDATION_FAILED', 400, detail, { errors });
+  }
+  const status = 'statusCode' in error ? error.statusCode : undefined;
+  if (status && status >= 400 && status < 500) {
+    const code = codeByStatus[status] ?? 'BAD_REQUEST';
+    return new AppError(code, status, error.message);
+  }
+  return undefined;
+}
+
+/** Turns every error into RFC 9457 problem+json; anything unexpected becomes a generic 500. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const known = toAppError(error);
+    if (known) {
+      if (known.status >= 500) request.log.error({ err: error }, known.detail);
+      return sendProblem(reply, known);
+    }
+    // The details stay in the log, tied to the request id; the client learns only that it failed.
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(
+      reply,
+      new AppError('INTERNAL_ERROR', 500, `Something went wrong on our side (request ${request.id})`),
+    );
+  });
+
+  // Fastify's router answers 404 for a known path with an unknown method; tell the client which
+  // methods do exist instead (405 with Allow).
+  const routes: Array<{ pattern: RegExp; methods: string[] }> = [];
+  app.addHook('onRoute', (route) => {
+    const methods = [route.method].flat().map(String);
+    const pattern = new RegExp(`^${route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[^/]+/g, '[^/]+')}/?$`);
+    routes.push({ pattern, methods });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods));
+    if (allowed.size > 0) {
+      const allow = [...allowed].sort().join(', ');
+      return sendProblem(
+        reply,
+        new AppError('METHOD_NOT_ALLOWED', 405, `${request.method} is not allowed here; use ${allow}`, {
+          headers: { allow },
+        }),
+      );
+    }
+    return sendProblem(reply, new AppError('NOT_FOUND', 404, `No route for ${request.method} ${path}`));
+  });
+}

@@ -1,0 +1,186 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from '../../config.js';
+import { AppError } from '../../errors.js';
+import { problems } from '../../http/openapi-helpers.js';
+import { userSchema } from '../users/users.schemas.js';
+import {
+  acceptedSchema,
+  emailBodySchema,
+  loginBodySchema,
+  refreshBodySchema,
+  registerBodySchema,
+  resetPasswordBodySchema,
+  tokenBodySchema,
+  tokenPairSchema,
+} from './auth.schemas.js';
+import type { AuthService } from './auth.service.js';
+
+export const REFRESH_COOKIE = 'kith_refresh';
+
+export interface AuthRoutesOptions {
+  auth: AuthService;
+  config: Pick<Config, 'appUrl' | 'tokens' | 'rateLimits'>;
+}
+
+const ACCEPTED = { message: 'If an account exists for that address, we have sent it an email.' };
+
+export async function authRoutes(fastify: FastifyInstance, { auth, config }: AuthRoutesOptions) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const tags = ['Accounts'];
+  const window = config.rateLimits.windowSeconds * 1000;
+  const perClient = (max: number) => ({ rateLimit: { max, timeWindow: window } });
+  // Counted per address as well as per client: spreading guesses over many IPs doesn't help.
+  const perAddress = (scope: string, max: number) =>
+    fastify.rateLimit({
+      max,
+      timeWindow: window,
+      keyGenerator: (request) => `${scope}:${(request.body as { email: string }).email}`,
+    });
+
+  const refreshCookie = {
+    path: '/api/auth',
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    secure: config.appUrl.startsWith('https:'),
+    maxAge: config.tokens.refreshTtlDays * 24 * 60 * 60,
+  };
+  const refreshTokenOf = (body: z.infer<typeof refreshBodySchema>, request: FastifyRequest) =>
+    body?.refreshToken ?? request.cookies[REFRESH_COOKIE];
+  const setRefreshCookie = (reply: FastifyReply, token: string) =>
+    reply.setCookie(REFRESH_COOKIE, token, refreshCookie);
+
+  app.post(
+    '/register',
+    {
+      config: perClient(config.rateLimits.emailPerClient),
+      schema: {
+        tags,
+        summary: 'Create an account; a verification email is sent',
+        body: registerBodySchema,
+        response: { 201: userSchema, ...problems(400, 409, 429) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await auth.register(request.body)),
+  );
+
+  app.post(
+    '/verify-email',
+    {
+      config: perClient(config.rateLimits.loginPerClient),
+      schema: {
+        tags,
+        summary: 'Confirm an email address with the token from the emailed link',
+        body: tokenBodySchema,
+        response: { 200: userSchema, ...problems(400, 429) },
+      },
+    },
+    async (request) => auth.verifyEmail(request.body.token),
+  );
+
+  app.post(
+    '/resend-verification',
+    {
+      config: perClient(config.rateLimits.emailPerClient),
+      preHandler: perAddress('resend', config.rateLimits.emailPerAddress),
+      schema: {
+        tags,
+        summary: 'Send the verification email again',
+        body: emailBodySchema,
+        response: { 202: acceptedSchema, ...problems(400, 429) },
+      },
+    },
+    async (request, reply) => {
+      await auth.resendVerification(request.body.email);
+      return reply.status(202).send(ACCEPTED);
+    },
+  );
+
+  app.post(
+    '/login',
+    {
+      config: perClient(config.rateLimits.loginPerClient),
+      preHandler: perAddress('login', config.rateLimits.loginPerAccount),
+      schema: {
+        tags,
+        summary: 'Sign in; the refresh token also arrives as an httpOnly cookie',
+        body: loginBodySchema,
+        response: { 200: tokenPairSchema, ...problems(400, 401, 403, 429) },
+      },
+    },
+    async (request, reply) => {
+      const pair = await auth.login(request.body.email, request.body.password);
+      return setRefreshCookie(reply, pair.refreshToken).send(pair);
+    },
+  );
+
+  app.post(
+    '/refresh',
+    {
+      schema: {
+        tags,
+        summary: 'Trade a refresh token (body or cookie) for a new token pair; the old one is spent',
+        body: refreshBodySchema,
+        response: { 200: tokenPairSchema, ...problems(400, 401) },
+      },
+    },
+    async (request, reply) => {
+      const token = refreshTokenOf(request.body, request);
+      if (!token) throw new AppError('INVALID_TOKEN', 401, 'No refresh token was sent');
+      const pair = await auth.refresh(token);
+      return setRefreshCookie(reply, pair.refreshToken).send(pair);
+    },
+  );
+
+  app.post(
+    '/logout',
+    {
+      schema: {
+        tags,
+        summary: 'End the sign-in that a refresh token (body or cookie) belongs to',
+        body: refreshBodySchema,
+        response: { 204: z.null(), ...problems(400) },
+      },
+    },
+    async (request, reply) => {
+      await auth.logout(refreshTokenOf(request.body, request));
+      return reply.clearCookie(REFRESH_COOKIE, { path: refreshCookie.path }).status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/forgot-password',
+    {
+      config: perClient(config.rateLimits.emailPerClient),
+      preHandler: perAddress('forgot', config.rateLimits.emailPerAddress),
+      schema: {
+        tags,
+        summary: 'Email a password reset link (same answer whether or not the account exists)',
+        body: emailBodySchema,
+        response: { 202: acceptedSchema, ...problems(400, 429) },
+      },
+    },
+    async (request, reply) => {
+      await auth.forgotPassword(request.body.email);
+      return reply.status(202).send(ACCEPTED);
+    },
+  );
+
+  app.post(
+    '/reset-password',
+    {
+      config: perClient(config.rateLimits.loginPerClient),
+      schema: {
+        tags,
+        summary: 'Set a new password with the token from the emailed link; every session ends',
+        body: resetPasswordBodySchema,
+        response: { 204: z.null(), ...problems(400, 429) },
+      },
+    },
+    async (request, reply) => {
+      await auth.resetPassword(request.body.token, request.body.password);
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,270 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../../config.js';
+import type { Db, Executor } from '../../db/client.js';
+import type { EmailTokenPurpose, UserRow } from '../../db/schema.js';
+import { AppError, invalidToken, unauthorized } from '../../errors.js';
+import { type Clock, addSeconds } from '../../lib/clock.js';
+import { generateToken, hashToken } from '../../lib/secrets.js';
+import { enqueueMail } from '../../mail/outbox.repository.js';
+import { findUserByEmail, findUserById, insertUser, updateUser } from '../users/users.repository.js';
+import { presentUser } from '../users/users.presenter.js';
+import type { User } from '../users/users.schemas.js';
+import { readAccessToken, signAccessToken } from './access-tokens.js';
+import type { TokenPair } from './auth.schemas.js';
+import { claimEmailToken, insertEmailToken, invalidateEmailTokens } from './email-tokens.repository.js';
+import { burnPasswordCheck, hashPassword, isCommonPassword, verifyPassword } from './passwords.js';
+import {
+  createSession,
+  extendSession,
+  findLiveSession,
+  findRefreshTokenSession,
+  findUserOfLiveSession,
+  insertRefreshToken,
+  revokeSession,
+  revokeUserSessions,
+  spendRefreshToken,
+} from './sessions.repository.js';
+
+/** Who is calling, as established from a live session. */
+export interface Principal {
+  user: UserRow;
+  sessionId: string;
+}
+
+export interface AuthServiceDeps {
+  db: Db;
+  clock: Clock;
+  config: Pick<Config, 'appUrl' | 'jwt' | 'tokens'>;
+  /** Nudges the mail worker once a transaction that queued mail has committed. */
+  mailQueue: { kick(): void };
+  logger: FastifyBaseLogger;
+}
+
+export class AuthService {
+  constructor(private readonly deps: AuthServiceDeps) {}
+
+  async register(input: { email: string; password: string; name: string }): Promise<User> {
+    rejectCommonPassword(input.password, 'password');
+    const passwordHash = await hashPassword(input.password);
+    const now = this.now();
+    const user = await this.deps.db.transaction(async (tx) => {
+      const created = await insertUser(tx, { email: input.email, name: input.name, passwordHash, now });
+      if (!created) throw new AppError('EMAIL_TAKEN', 409, 'An account with this email already exists');
+      await this.sendEmailLink(tx, created, 'verify_email', now);
+      return created;
+    });
+    this.deps.mailQueue.kick();
+    return this.present(user);
+  }
+
+  async verifyEmail(token: string): Promise<User> {
+    const now = this.now();
+    const user = await this.deps.db.transaction(async (tx) => {
+      const userId = await claimEmailToken(tx, hashToken(token), 'verify_email', now);
+      if (!userId) throw invalidToken('This verification link is unknown, expired or already used');
+      return updateUser(tx, userId, { emailVerified: true }, now);
+    });
+    if (!user) throw invalidToken();
+    return this.present(user);
+  }
+
+  async resendVerification(email: string): Promise<void> {
+    const user = await findUserByEmail(this.deps.db, email);
+    if (!user || user.emailVerified) return;
+    const now = this.now();
+    await this.deps.db.transaction((tx) => this.sendEmailLink(tx, user, 'verify_email', now));
+    this.deps.mailQueue.kick();
+  }
+
+  async login(email: string, password: string): Promise<TokenPair> {
+    const user = await findUserByEmail(this.deps.db, email);
+    if (!user) {
+      await burnPasswordCheck(password);
+      throw invalidCredentials();
+    }
+    if (!(await verifyPassword(user.passwordHash, password))) throw invalidCredentials();
+    // Only after a correct password, so this answer can't be used to probe which emails exist.
+    if (!user.emailVerified) {
+      throw new AppError('EMAIL_NOT_VERIFIED', 403, 'Confirm your email address first; we can send the link again');
+    }
+    return this.startSession(user.id);
+  }
+
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const now = this.now();
+    const tokenHash = hashToken(refreshToken);
+    const next = generateToken();
+    const outcome = await this.deps.db.transaction(async (tx) => {
+      const sessionId = await spendRefreshToken(tx, tokenHash, now);
+      if (!sessionId) {
+        const replayedSession = await findRefreshTokenSession(tx, tokenHash);
+        // A spent token coming back means it was copied, or two clients raced with one token:
+        // either way nobody can tell the holder apart, so the whole sign-in ends.
+        if (replayedSession) await revokeSession(tx, replayedSession, now);
+        return { replayedSession };
+      }
+      const session = await findLiveSession(tx, sessionId, now);
+      if (!session) return {};
+      await extendSession(tx, session.id, this.sessionExpiry(now));
+      await insertRefreshToken(tx, { sessionId: session.id, tokenHash: hashToken(next), now });
+      return { session };
+    });
+    if (!outcome.session) {
+      if (outcome.replayedSession) {
+        this.deps.logger.warn({ sessionId: outcome.replayedSession }, 'spent refresh token presented; session revoked');
+      }
+      throw new AppError('INVALID_TOKEN', 401, 'The refresh token is unknown, expired or already used');
+    }
+    return this.tokenPair(outcome.session.userId, outcome.session.id, next, now);
+  }
+
+  async logout(refreshToken: string | undefined): Promise<void> {
+    if (!refreshToken) return;
+    const sessionId = await findRefreshTokenSession(this.deps.db, hashToken(refreshToken));
+    if (sessionId) await revokeSession(this.deps.db, sessionId, this.now());
+  }
+
+  async forgotPassword(email: string): Promise<void> {
+    const user = await findUserByEmail(this.deps.db, email);
+    if (!user) return;
+    const now = this.now();
+    await this.deps.db.transaction(async (tx) => {
+      // Only the newest link works: an older email lying in an inbox is no longer a way in.
+      await invalidateEmailTokens(tx, user.id, 'reset_password', now);
+      await this.sendEmailLink(tx, user, 'reset_password', now);
+    });
+    this.deps.mailQueue.kick();
+  }
+
+  async resetPassword(token: string, password: string): Promise<void> {
+    rejectCommonPassword(password, 'password');
+    const passwordHash = await hashPassword(password);
+    const now = this.now();
+    await this.deps.db.transaction(async (tx) => {
+      const userId = await claimEmailToken(tx, hashToken(token), 'reset_password', now);
+      if (!userId) throw invalidToken('This reset link is unknown, expired or already used');
+      // Following the emailed link proves the address, so the account counts as verified too.
+      const user = await updateUser(tx, userId, { passwordHash, emailVerified: true }, now);
+      if (!user) throw invalidToken();
+      await invalidateEmailTokens(tx, userId, 'reset_password', now);
+      await revokeUserSessions(tx, userId, now);
+      await this.sendPasswordChanged(tx, user, now);
+    });
+    this.deps.mailQueue.kick();
+  }
+
+  async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
+    if (!(await verifyPassword(principal.user.passwordHash, currentPassword))) {
+      throw new AppError('INVALID_CREDENTIALS', 403, 'The current password is not correct');
+    }
+    if (currentPassword === newPassword) {
+      throw validationFailed('newPassword', 'Choose a password different from the current one');
+    }
+    rejectCommonPassword(newPassword, 'newPassword');
+    const passwordHash = await hashPassword(newPassword);
+    const now = this.now();
+    await this.deps.db.transaction(async (tx) => {
+      const user = await updateUser(tx, principal.user.id, { passwordHash }, now);
+      if (!user) throw unauthorized();
+      await revokeUserSessions(tx, user.id, now, principal.sessionId);
+      await this.sendPasswordChanged(tx, user, now);
+    });
+    this.deps.mailQueue.kick();
+  }
+
+  /** The caller behind an access token, re-checked against the live session and account. */
+  async authenticate(accessToken: string): Promise<Principal> {
+    const now = this.now();
+    const claims = await readAccessToken(accessToken, this.deps.config.jwt.secret, now);
+    if (!claims) throw unauthorized('The access token is invalid or expired');
+    const user = await findUserOfLiveSession(this.deps.db, claims.userId, claims.sessionId, now);
+    if (!user) throw unauthorized('This session has ended; sign in again');
+    return { user, sessionId: claims.sessionId };
+  }
+
+  async getUser(userId: string): Promise<UserRow | undefined> {
+    return findUserById(this.deps.db, userId);
+  }
+
+  private async startSession(userId: string): Promise<TokenPair> {
+    const now = this.now();
+    const refreshToken = generateToken();
+    const sessionId = await this.deps.db.transaction(async (tx) => {
+      const id = await createSession(tx, { userId, now, expiresAt: this.sessionExpiry(now) });
+      await insertRefreshToken(tx, { sessionId: id, tokenHash: hashToken(refreshToken), now });
+      return id;
+    });
+    return this.tokenPair(userId, sessionId, refreshToken, now);
+  }
+
+  private async tokenPair(userId: string, sessionId: string, refreshToken: string, now: Date): Promise<TokenPair> {
+    const { secret, accessTtlSeconds } = this.deps.config.jwt;
+    const accessToken = await signAccessToken({ userId, sessionId }, secret, accessTtlSeconds, now);
+    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: accessTtlSeconds };
+  }
+
+  private sessionExpiry(now: Date): Date {
+    return addSeconds(now, this.deps.config.tokens.refreshTtlDays * 24 * 60 * 60);
+  }
+
+  private async sendEmailLink(tx: Executor, user: UserRow, purpose: EmailTokenPurpose, now: Date): Promise<void> {
+    const token = generateToken();
+    const { tokens, appUrl } = this.deps.config;
+    const ttlSeconds = purpose === 'verify_email' ? tokens.verifyTtlHours * 3600 : tokens.resetTtlMinutes * 60;
+    await insertEmailToken(tx, {
+      userId: user.id,
+      purpose,
+      tokenHash: hashToken(token),
+      now,
+      expiresAt: addSeconds(now, ttlSeconds),
+    });
+    const query = `token=${encodeURIComponent(token)}`;
+    if (purpose === 'verify_email') {
+      await enqueueMail(
+        tx,
+        user.email,
+        { template: 'verify-email', props: { name: user.name, link: `${appUrl}/verify-email?${query}` } },
+        now,
+      );
+    } else {
+      await enqueueMail(
+        tx,
+        user.email,
+        {
+          template: 'reset-password',
+          props: { name: user.name, link: `${appUrl}/reset-password?${query}`, expiresInMinutes: tokens.resetTtlMinutes },
+        },
+        now,
+      );
+    }
+  }
+
+  private async sendPasswordChanged(tx: Executor, user: UserRow, now: Date): Promise<void> {
+    await enqueueMail(
+      tx,
+      user.email,
+      { template: 'password-changed', props: { name: user.name, changedAt: now.toISOString() } },
+      now,
+    );
+  }
+
+  private present(user: UserRow): User {
+    return presentUser(user, this.deps.config.appUrl);
+  }
+
+  private now(): Date {
+    return this.deps.clock.now();
+  }
+}
+
+const invalidCredentials = () => new AppError('INVALID_CREDENTIALS', 401, 'The email or password is not correct');
+
+function validationFailed(path: string, message: string): AppError {
+  return new AppError('VALIDATION_FAILED', 400, message, { errors: [{ path, message }] });
+}
+
+function rejectCommonPassword(password: string, path: string): void {
+  if (isCommonPassword(password)) {
+    throw validationFailed(path, 'This password is one of the most commonly used; choose another');
+  }
+}

@@ -1,0 +1,43 @@
+import { hash, verify } from '@node-rs/argon2';
+import { dictionary } from '@zxcvbn-ts/language-common';
+
+// OWASP's recommended argon2id setting (m=19 MiB, t=2, p=1). @node-rs/argon2 defaults to argon2id
+// and runs on the libuv thread pool, so hashing never blocks the event loop.
+const ARGON2_OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, ARGON2_OPTIONS);
+}
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false;
+  }
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Verifies against a throwaway hash, so a login for an unknown email costs as much time as one
+ * with a wrong password and response timing does not reveal which addresses have accounts.
+ */
+export async function burnPasswordCheck(password: string): Promise<void> {
+  dummyHash ??= hashPassword('kith-dummy-password-for-timing');
+  await verifyPassword(await dummyHash, password);
+}
+
+let commonPasswords: Set<string> | undefined;
+
+/** True for passwords on zxcvbn-ts's list of the most common ones (case-insensitive). */
+export function isCommonPassword(password: string): boolean {
+  commonPasswords ??= new Set(dictionary['passwords-common'].map((word) => word.toLowerCase()));
+  return commonPasswords.has(password.toLowerCase());
+}
+
+/** Length in Unicode code points, so an emoji counts as one character, as a person counts it. */
+export const passwordLength = (password: string) => [...password].length;

@@ -1,0 +1,32 @@
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, loadDotEnv } from './config.js';
+import { openDatabase } from './db/client.js';
+
+// Process entry: read config, open the database, migrate, listen, and close gracefully.
+loadDotEnv();
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const database = openDatabase({ ...config.database, dataDir: config.dataDir });
+await database.migrate();
+const app = await buildApp(config, { database });
+
+closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  if (err) app.log.error({ err }, 'closing after an unexpected error');
+  else app.log.info({ signal }, 'closing');
+  // In-flight requests finish and new ones get 503; then the mail worker stops and the database closes.
+  await app.close();
+  await database.close();
+});
+
+await app.listen({ host: config.host, port: config.port });
+app.log.info(`Kith is running at ${config.appUrl} (API reference at ${config.appUrl}/docs)`);
