@@ -14,10 +14,55 @@ export const users = pgTable(
     emailVerified: boolean('email_verified').notNull().default(false),
     timezone: text('timezone').notNull().default('UTC'),
     region: text('region'),
+    /** Where the uploaded avatar lives in the avatar store (file name or Cloudinary public id). */
+    avatarKey: text('avatar_key'),
+    /** The uploaded avatar's public URL; null means the generated default. */
+    avatarUrl: text('avatar_url'),
+    /**
+     * Kept in step with the user's contacts in the same transaction; the CHECK makes the
+     * 100-contact limit hold whatever the application does, on every instance.
+     */
+    contactCount: integer('contact_count').notNull().default(0),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('users_email_key').on(t.email)],
+  (t) => [
+    uniqueIndex('users_email_key').on(t.email),
+    check('users_contact_count_check', sql`${t.contactCount} between 0 and 100`),
+  ],
+);
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    firstName: text('first_name').notNull(),
+    lastName: text('last_name'),
+    /** Lower-cased. */
+    email: text('email'),
+    /** E.164. */
+    phone: text('phone'),
+    /** The phone number as the user typed it. */
+    phoneInput: text('phone_input'),
+    /** Null when the year is unknown (`--MM-DD`). */
+    birthdayYear: integer('birthday_year'),
+    birthdayMonth: integer('birthday_month'),
+    birthdayDay: integer('birthday_day'),
+    notes: text('notes'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('contacts_user_id_created_at_idx').on(t.userId, t.createdAt),
+    check(
+      'contacts_birthday_check',
+      sql`(${t.birthdayMonth} is null and ${t.birthdayDay} is null and ${t.birthdayYear} is null)
+        or (${t.birthdayMonth} between 1 and 12 and ${t.birthdayDay} between 1 and 31)`,
+    ),
+  ],
 );
 
 /** One row per sign-in. Access tokens name their session and die with it. */
@@ -99,3 +144,4 @@ export const outboxMessages = pgTable(
 export type UserRow = typeof users.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type OutboxRow = typeof outboxMessages.$inferSelect;
+export type ContactRow = typeof contacts.$inferSelect;

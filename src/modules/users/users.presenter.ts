@@ -8,7 +8,7 @@ export function presentUser(row: UserRow, appUrl: string): User {
     email: row.email,
     name: row.name,
     emailVerified: row.emailVerified,
-    avatarUrl: defaultAvatarUrl(row, appUrl),
+    avatarUrl: row.avatarUrl ?? defaultAvatarUrl(row, appUrl),
     timezone: row.timezone,
     region: row.region,
     createdAt: row.createdAt.toISOString(),

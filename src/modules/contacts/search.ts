@@ -1,0 +1,226 @@
+/**
+ * Contact search scored in the application. A user holds at most 100 contacts, so loading them and
+ * ranking here is cheap, and it lets near misses ("Jhon" for "John") match, which trigram
+ * similarity in the database scores far too low for short names.
+ */
+
+export interface SearchableContact {
+  firstName: string;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  notes: string | null;
+}
+
+// Letters that carry no combining mark after decomposition, so stripping marks can't fold them.
+const EXTRA_FOLDS: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i' };
+
+/**
+ * Lower-case, accent-free, single-spaced. NFKD rather than NFD also folds full-width letters and
+ * digits (typed by CJK input methods) and ligatures such as "ﬁ".
+ */
+export function normalizeText(s: string): string {
+  // Decompose before lower-casing: "İ" becomes "I" plus a dot above, and then a plain "i".
+  return s
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[ßæœøłđðþı]/g, (c) => EXTRA_FOLDS[c] ?? c)
+    .replace(/\s+/gu, ' ')
+    .trim();
+}
+
+/** ASCII digits of `s`; NFKD first, so full-width digits count too. */
+export const digitsOf = (s: string): string => s.normalize('NFKD').replace(/[^0-9]/g, '');
+
+// Match strength of one query token; lower is better. A contact ranks by its weakest token.
+const Tier = {
+  nameExact: 0,
+  namePrefix: 1,
+  nameSubstring: 2,
+  otherField: 3,
+  nearMiss: 4,
+  farMiss: 5,
+} as const;
+type Tier = (typeof Tier)[keyof typeof Tier];
+
+const MIN_PHONE_DIGITS = 3;
+const PHONE_QUERY = /^[\d\s+\-()./]+$/u;
+
+/** The digit strings a typed phone number may appear as in a stored E.164 number. */
+function digitNeedles(digits: string): string[] {
+  // A leading 0 is a trunk or "00" international prefix that E.164 drops: "020 7946" is in "+44207946…".
+  const withoutPrefix = digits.replace(/^0+/, '');
+  return withoutPrefix !== digits && withoutPrefix.length >= MIN_PHONE_DIGITS ? [digits, withoutPrefix] : [digits];
+}
+
+/** Needles for a search query; fewer than 3 digits would match nearly every number. */
+function phoneNeedles(text: string): string[] {
+  const digits = digitsOf(text);
+  return digits.length < MIN_PHONE_DIGITS ? [] : digitNeedles(digits);
+}
+
+function phoneMatches(phoneDigits: string, needles: string[]): boolean {
+  return phoneDigits !== '' && needles.some((needle) => phoneDigits.includes(needle));
+}
+
+/**
+ * Optimal string alignment distance (Levenshtein plus adjacent transposition, so "jhon" is one edit
+ * from "john"), giving up with `max + 1` once the distance must exceed `max`.
+ */
+export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
+  const s = Array.from(a);
+  const t = Array.from(b);
+  if (Math.abs(s.length - t.length) > max) return max + 1;
+  let beforePrev: number[] = [];
+  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= s.length; i += 1) {
+    const row = [i];
+    let rowMin = i;
+    for (let j = 1; j <= t.length; j += 1) {
+      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+      let best = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) best = Math.min(best, beforePrev[j - 2]! + 1);
+      row.push(best);
+      rowMin = Math.min(rowMin, best);
+    }
+    if (rowMin > max) return max + 1;
+    beforePrev = prev;
+    prev = row;
+  }
+  return Math.min(prev[t.length]!, max + 1);
+}
+
+/**
+ * Edits allowed between a token and a word: none when either has fewer than 3 letters, where
+ * everything is one edit from something ("al" from "bob" is not, but "jon" from "jn" would be).
+ */
+function allowedEdits(token: string, word: string): number {
+  const shorter = Math.min(token.length, word.length);
+  return shorter >= 8 ? 2 : shorter >= 3 ? 1 : 0;
+}
+
+const words = (text: string) => text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const withoutPunctuation = (text: string) => text.replace(/[^\p{L}\p{N} ]+/gu, '');
+
+interface PreparedContact {
+  names: string[]; // first, last, "first last": each normalized, with and without punctuation
+  nameWords: string[];
+  fuzzyWords: string[]; // name words and the email's local-part words
+  email: string;
+  notes: string;
+  phoneDigits: string;
+}
+
+function prepare(c: SearchableContact): PreparedContact {
+  const first = normalizeText(c.firstName);
+  const last = normalizeText(c.lastName ?? '');
+  const full = last ? `${first} ${last}` : first;
+  const names = [...new Set([first, last, full, ...[first, last, full].map(withoutPunctuation)])].filter(Boolean);
+  const nameWords = words(full);
+  const email = normalizeText(c.email ?? '');
+  const localPart = email.split('@')[0] ?? '';
+  return {
+    names,
+    nameWords,
+    fuzzyWords: [...new Set([...nameWords, ...words(localPart)])],
+    email,
+    notes: normalizeText(c.notes ?? ''),
+    phoneDigits: digitsOf(c.phone ?? ''),
+  };
+}
+
+function fuzzyTier(token: string, candidates: string[]): Tier | undefined {
+  if (/\d/.test(token)) return undefined;
+  let best: Tier | undefined;
+  for (const word of candidates) {
+    const max = allowedEdits(token, word);
+    if (max === 0) continue;
+    const d = editDistance(token, word, max);
+    if (d <= 1) return Tier.nearMiss;
+    if (d <= max) best = Tier.farMiss;
+    // A typo in a name still being typed: "jhona" against the start of "johnathan".
+    if (token.length >= 5 && word.length > token.length && editDistance(token, word.slice(0, token.length), 1) <= 1) {
+      return Tier.nearMiss;
+    }
+  }
+  return best;
+}
+
+function tokenTier(token: string, c: PreparedContact, digitTokensSearchPhone: boolean): Tier | undefined {
+  if (c.names.includes(token) || c.nameWords.includes(token)) return Tier.nameExact;
+  if (c.names.some((n) => n.startsWith(token)) || c.nameWords.some((w) => w.startsWith(token))) return Tier.namePrefix;
+  if (c.names.some((n) => n.includes(token))) return Tier.nameSubstring;
+  if (c.email.includes(token) || c.notes.includes(token)) return Tier.otherField;
+  if (digitTokensSearchPhone && PHONE_QUERY.test(token) && phoneMatches(c.phoneDigits, phoneNeedles(token))) return Tier.otherField;
+  return fuzzyTier(token, c.fuzzyWords);
+}
+
+/** Query words, with punctuation trimmed from their ends ("smith," → "smith") but kept inside ("o'brien"). */
+function queryTokens(normalizedQuery: string): string[] {
+  return normalizedQuery
+    .split(' ')
+    .map((t) => t.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
+    .filter(Boolean);
+}
+
+interface Score {
+  weakest: number;
+  phrase: number;
+  total: number;
+}
+
+function score(c: PreparedContact, phrase: string, tokens: string[], phoneQuery: string[]): Score | undefined {
+  // A query that is only a phone number matches by digits, however either side was formatted.
+  if (phoneQuery.length > 0 && phoneMatches(c.phoneDigits, phoneQuery)) {
+    return { weakest: Tier.otherField, phrase: 1, total: Tier.otherField };
+  }
+  let weakest = 0;
+  let total = 0;
+  for (const token of tokens) {
+    // When the whole query was a phone number that didn't match, its pieces ("050", "123") must
+    // not match other numbers piecemeal; they may still match text such as notes.
+    const tier = tokenTier(token, c, phoneQuery.length === 0);
+    if (tier === undefined) return undefined; // every token must match something
+    weakest = Math.max(weakest, tier);
+    total += tier;
+  }
+  // "john smith" ranks John Smith above Smith John, both of whose words match exactly.
+  const phraseInName = tokens.length > 1 && c.names.some((n) => n.includes(phrase));
+  return { weakest, phrase: phraseInName ? 0 : 1, total };
+}
+
+/**
+ * The contacts matching `q`, best first: name matches (exact word, prefix, substring), then
+ * email/notes/phone matches, then near misses. Every query word must match (AND). Equal scores keep
+ * the input order. A query with nothing searchable in it (empty, only punctuation) filters nothing.
+ */
+export function searchContacts<T extends SearchableContact>(contacts: readonly T[], q: string): T[] {
+  const phrase = queryTokens(normalizeText(q)).join(' ');
+  const tokens = [...new Set(phrase.split(' ').filter(Boolean))];
+  if (tokens.length === 0) return [...contacts];
+  const phoneQuery = PHONE_QUERY.test(normalizeText(q)) ? phoneNeedles(q) : [];
+
+  const scored: Array<{ contact: T; score: Score }> = [];
+  for (const contact of contacts) {
+    const s = score(prepare(contact), phrase, tokens, phoneQuery);
+    if (s) scored.push({ contact, score: s });
+  }
+  scored.sort((a, b) => a.score.weakest - b.score.weakest || a.score.phrase - b.score.phrase || a.score.total - b.score.total);
+  return scored.map((s) => s.contact);
+}
+
+/**
+ * One per-field filter: case- and accent-insensitive substring for text, digits substring for
+ * phones. An empty filter narrows nothing; a phone filter without digits matches nothing.
+ */
+export function matchesFieldFilter(value: string | null, filter: string, kind: 'text' | 'digits'): boolean {
+  if (kind === 'text') {
+    const needle = normalizeText(filter);
+    return needle === '' || (value !== null && normalizeText(value).includes(needle));
+  }
+  if (filter.trim() === '') return true;
+  const digits = digitsOf(filter);
+  if (digits === '' || value === null) return false;
+  return phoneMatches(digitsOf(value), digitNeedles(digits));
+}
