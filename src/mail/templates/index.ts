@@ -1,0 +1,52 @@
+import { render } from '@react-email/render';
+import { createElement, type ReactElement } from 'react';
+import { PasswordChanged, passwordChangedSubject } from './password-changed.js';
+import { ResetPassword, resetPasswordSubject } from './reset-password.js';
+import { VerifyEmail, verifyEmailSubject } from './verify-email.js';
+
+export type MailTemplate =
+  | { template: 'verify-email'; props: { name: string; link: string } }
+  | { template: 'reset-password'; props: { name: string; link: string; expiresInMinutes: number } }
+  | { template: 'password-changed'; props: { name: string; changedAt: string } };
+
+export type MailTemplateName = MailTemplate['template'];
+
+export interface RenderedMail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+const templateNames: ReadonlySet<string> = new Set<MailTemplateName>([
+  'verify-email',
+  'reset-password',
+  'password-changed',
+]);
+
+export function isMailTemplateName(name: string): name is MailTemplateName {
+  return templateNames.has(name);
+}
+
+/** Renders one email as HTML and as plain text (derived from the same markup, so they never drift). */
+export async function renderMail(mail: MailTemplate): Promise<RenderedMail> {
+  const { subject, element } = compose(mail);
+  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+  // Blocks left out of the text part (button, preview) leave runs of blank lines behind.
+  return { subject, html, text: text.replace(/\n{3,}/g, '\n\n').trim() };
+}
+
+function compose(mail: MailTemplate): { subject: string; element: ReactElement } {
+  switch (mail.template) {
+    case 'verify-email':
+      return { subject: verifyEmailSubject, element: createElement(VerifyEmail, mail.props) };
+    case 'reset-password':
+      return { subject: resetPasswordSubject, element: createElement(ResetPassword, mail.props) };
+    case 'password-changed':
+      return { subject: passwordChangedSubject, element: createElement(PasswordChanged, mail.props) };
+    default: {
+      // Unreachable for typed callers; outbox rows come from the database, where anything can be.
+      const unknown: never = mail;
+      throw new Error(`Unknown mail template: ${String((unknown as { template: unknown }).template)}`);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { type MailTemplate, renderMail } from './index.js';
+
+const verifyLink = 'https://kith.example/verify-email?token=abc123_-XYZ';
+const resetLink = 'https://kith.example/reset-password?token=def456_-UVW';
+
+const samples: MailTemplate[] = [
+  { template: 'verify-email', props: { name: 'Olena Kovalenko', link: verifyLink } },
+  { template: 'reset-password', props: { name: 'Olena Kovalenko', link: resetLink, expiresInMinutes: 60 } },
+  { template: 'password-changed', props: { name: 'Olena Kovalenko', changedAt: '2026-11-25T18:40:00.000Z' } },
+];
+
+describe('renderMail', () => {
+  it.each(samples)('renders $template as HTML and plain text', async (mail) => {
+    const { subject, html, text } = await renderMail(mail);
+
+    expect(subject).toMatch(/Kith/);
+    expect(html).toMatch(/^<!DOCTYPE html/);
+    expect(html).toContain('Olena Kovalenko');
+    expect(text).toContain('Hi Olena Kovalenko,');
+    expect(text).not.toMatch(/<\/?[a-z][^>]*>/i);
+    expect(text).not.toContain('&amp;');
+  });
+
+  it.each([
+    { mail: samples[0]!, link: verifyLink, label: 'Confirm email address' },
+    { mail: samples[1]!, link: resetLink, label: 'Choose a new password' },
+  ])('gives the $mail.template link as a button and as plain text', async ({ mail, link, label }) => {
+    const { html, text } = await renderMail(mail);
+
+    // Button and bare link: the href twice, and the URL once more as visible text.
+    expect(html.split(`href="${link}"`)).toHaveLength(3);
+    expect(html).toContain(`>${link}</a>`);
+    expect(html).toContain(label);
+    // In the text part the URL stands alone on its line, once, so any client makes it clickable.
+    expect(text.split('\n')).toContain(link);
+    expect(text.split(link)).toHaveLength(2);
+  });
+
+  it('says how long a reset link lasts', async () => {
+    const hour = await renderMail({ template: 'reset-password', props: { name: 'A', link: resetLink, expiresInMinutes: 60 } });
+    const minutes = await renderMail({ template: 'reset-password', props: { name: 'A', link: resetLink, expiresInMinutes: 45 } });
+
+    expect(hour.text).toContain('expires in 1 hour');
+    expect(minutes.text).toContain('expires in 45 minutes');
+  });
+
+  it('tells the owner of a changed password when it happened and what to do if it was not them', async () => {
+    const { text } = await renderMail(samples[2]!);
+
+    expect(text).toContain('25 November 2026 at 18:40 UTC');
+    expect(text).toMatch(/if this wasn't you, reset your password/i);
+  });
+
+  it.each(samples)('escapes a name with markup in the HTML of $template', async (mail) => {
+    const name = '<script>alert("x")</script><img src=x onerror=alert(1)>';
+    const { html, text } = await renderMail({ ...mail, props: { ...mail.props, name } } as MailTemplate);
+
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<img src=x');
+    expect(html).toContain('&lt;script&gt;');
+    // Plain text is not HTML: there the name is shown as typed.
+    expect(text).toContain(name);
+  });
+
+  it('greets someone without a usable name', async () => {
+    const { text } = await renderMail({ template: 'verify-email', props: { name: '   ', link: verifyLink } });
+
+    expect(text).toContain('Hi there,');
+  });
+
+  it('refuses a template it does not know', async () => {
+    await expect(renderMail({ template: 'nope', props: {} } as unknown as MailTemplate)).rejects.toThrow(/nope/);
+  });
+});
