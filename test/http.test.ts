@@ -43,10 +43,12 @@ describe('service routes', () => {
     expect(doc.paths['/api/users/me'].get.security).toEqual([{ bearerAuth: [] }]);
     expect(doc.components.schemas.User.properties).toHaveProperty('avatarUrl');
     expect(doc.components.schemas.User.properties).not.toHaveProperty('passwordHash');
-    const docs = await t.app.inject('/docs');
-    expect([200, 302]).toContain(docs.statusCode);
-    const page = await t.app.inject('/docs/static/index.html');
-    expect(page.statusCode).toBe(200);
+    let docs = await t.app.inject('/docs');
+    for (let hops = 0; docs.statusCode === 302 && hops < 3; hops++) {
+      docs = await t.app.inject(new URL(docs.headers.location!, 'http://kith.test/docs/').pathname);
+    }
+    expect(docs.statusCode).toBe(200);
+    expect(docs.body).toContain('swagger-ui');
   });
 });
 

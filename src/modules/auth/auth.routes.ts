@@ -32,12 +32,22 @@ export async function authRoutes(fastify: FastifyInstance, { auth, config }: Aut
   const window = config.rateLimits.windowSeconds * 1000;
   const perClient = (max: number) => ({ rateLimit: { max, timeWindow: window } });
   // Counted per address as well as per client: spreading guesses over many IPs doesn't help.
-  const perAddress = (scope: string, max: number) =>
-    fastify.rateLimit({
+  // (The plugin runs one limiter per request, so this second one is checked by hand.)
+  const perAddress = (scope: string, max: number) => {
+    const limiter = fastify.createRateLimit({
       max,
       timeWindow: window,
       keyGenerator: (request) => `${scope}:${(request.body as { email: string }).email}`,
     });
+    return async (request: FastifyRequest) => {
+      const result = await limiter(request);
+      if (!result.isAllowed && result.isExceeded) {
+        throw new AppError('RATE_LIMITED', 429, `Too many attempts for this address; try again in ${result.ttlInSeconds} s`, {
+          headers: { 'retry-after': String(result.ttlInSeconds) },
+        });
+      }
+    };
+  };
 
   const refreshCookie = {
     path: '/api/auth',

@@ -5,8 +5,7 @@ import { dictionary } from '@zxcvbn-ts/language-common';
 // and runs on the libuv thread pool, so hashing never blocks the event loop.
 const ARGON2_OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
-export const PASSWORD_MIN_LENGTH = 8;
-export const PASSWORD_MAX_LENGTH = 128;
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordLength } from './password-rules.js';
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, ARGON2_OPTIONS);
@@ -38,6 +37,3 @@ export function isCommonPassword(password: string): boolean {
   commonPasswords ??= new Set(dictionary['passwords-common'].map((word) => word.toLowerCase()));
   return commonPasswords.has(password.toLowerCase());
 }
-
-/** Length in Unicode code points, so an emoji counts as one character, as a person counts it. */
-export const passwordLength = (password: string) => [...password].length;
