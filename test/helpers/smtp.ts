@@ -122,7 +122,7 @@ export async function startSmtpCapture(options: { port?: number } = {}): Promise
         try {
           matches = messages.filter(predicate);
         } catch (error) {
-          settle(() => reject(error));
+          settle(() => reject(error instanceof Error ? error : new Error(String(error))));
           return;
         }
         if (matches.length >= count) settle(() => resolve(matches.slice(0, count)));
