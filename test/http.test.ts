@@ -132,6 +132,8 @@ describe('HTTP hygiene', () => {
     const response = await t.app.inject('/api/health');
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    // Served over plain http (APP_URL http://kith.test), so the browser must not be told to upgrade.
+    expect(response.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
     expect(response.headers['strict-transport-security']).toBeDefined();
     expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });

@@ -24,6 +24,7 @@ export async function registerOpenApi(app: FastifyInstance, config: Pick<Config,
       tags: [
         { name: 'Accounts', description: 'Sign-up, sign-in and recovery' },
         { name: 'Signed-in user', description: 'The profile of whoever holds the access token' },
+        { name: 'Contacts', description: "The signed-in user's own contacts (at most 100)" },
         { name: 'Service', description: 'Health and readiness' },
       ],
     },
@@ -35,6 +36,8 @@ export async function registerOpenApi(app: FastifyInstance, config: Pick<Config,
     routePrefix: '/docs',
     uiConfig: { persistAuthorization: true, deepLinking: true },
     staticCSP: true,
+    transformStaticCSP: (header) =>
+      config.appUrl.startsWith('https:') ? header : header.replace(/\s*upgrade-insecure-requests;?/, ''),
   });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
