@@ -74,6 +74,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
         formAction: ["'self'"],
+        // A self-hosted Kith on plain http (a LAN address, say) would otherwise have the browser
+        // rewrite every script and image URL to https and load nothing.
+        upgradeInsecureRequests: config.appUrl.startsWith('https:') ? [] : null,
       },
     },
   });
