@@ -6,6 +6,7 @@ import { AppError, invalidToken, unauthorized } from '../../errors.js';
 import { type Clock, addSeconds } from '../../lib/clock.js';
 import { generateToken, hashToken } from '../../lib/secrets.js';
 import { enqueueMail } from '../../mail/outbox.repository.js';
+import type { MailTemplate } from '../../mail/templates/index.js';
 import { findUserByEmail, findUserById, insertUser, updateUser } from '../users/users.repository.js';
 import { presentUser } from '../users/users.presenter.js';
 import type { User } from '../users/users.schemas.js';
@@ -210,7 +211,8 @@ export class AuthService {
   private async sendEmailLink(tx: Executor, user: UserRow, purpose: EmailTokenPurpose, now: Date): Promise<void> {
     const token = generateToken();
     const { tokens, appUrl } = this.deps.config;
-    const ttlSeconds = purpose === 'verify_email' ? tokens.verifyTtlHours * 3600 : tokens.resetTtlMinutes * 60;
+    const verifying = purpose === 'verify_email';
+    const ttlSeconds = verifying ? tokens.verifyTtlHours * 3600 : tokens.resetTtlMinutes * 60;
     await insertEmailToken(tx, {
       userId: user.id,
       purpose,
@@ -218,25 +220,11 @@ export class AuthService {
       now,
       expiresAt: addSeconds(now, ttlSeconds),
     });
-    const query = `token=${encodeURIComponent(token)}`;
-    if (purpose === 'verify_email') {
-      await enqueueMail(
-        tx,
-        user.email,
-        { template: 'verify-email', props: { name: user.name, link: `${appUrl}/verify-email?${query}` } },
-        now,
-      );
-    } else {
-      await enqueueMail(
-        tx,
-        user.email,
-        {
-          template: 'reset-password',
-          props: { name: user.name, link: `${appUrl}/reset-password?${query}`, expiresInMinutes: tokens.resetTtlMinutes },
-        },
-        now,
-      );
-    }
+    const link = `${appUrl}/${verifying ? 'verify-email' : 'reset-password'}?token=${encodeURIComponent(token)}`;
+    const mail: MailTemplate = verifying
+      ? { template: 'verify-email', props: { name: user.name, link } }
+      : { template: 'reset-password', props: { name: user.name, link, expiresInMinutes: tokens.resetTtlMinutes } };
+    await enqueueMail(tx, user.email, mail, now);
   }
 
   private async sendPasswordChanged(tx: Executor, user: UserRow, now: Date): Promise<void> {
