@@ -53,8 +53,15 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // While closing, answers to requests already in flight ask the client to drop the connection, so
+  // a keep-alive socket can't hold the shutdown open until its idle timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
 
   registerErrorHandling(app);

@@ -25,7 +25,9 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   else app.log.info({ signal }, 'closing');
   // In-flight requests finish and new ones get 503; then the mail worker stops and the database closes.
   await app.close();
+  app.log.info('requests drained and mail worker stopped');
   await database.close();
+  app.log.info('database closed');
 });
 
 await app.listen({ host: config.host, port: config.port });
