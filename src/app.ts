@@ -17,9 +17,15 @@ import { OutboxWorker } from './mail/outbox.worker.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { authenticateWith } from './modules/auth/authenticate.js';
+import { contactsRoutes } from './modules/contacts/contacts.routes.js';
+import { ContactsService } from './modules/contacts/contacts.service.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { avatarRoutes } from './modules/users/avatar.routes.js';
+import { AvatarService } from './modules/users/avatar.service.js';
 import { defaultAvatarRoutes, usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
+import type { AvatarStore } from './storage/avatar-store.js';
+import { createAvatarStore } from './storage/create-avatar-store.js';
 
 export interface AppDeps {
   database: Database;
@@ -29,6 +35,8 @@ export interface AppDeps {
   /** Tuning for the mail worker; tests shorten the retry delays. */
   outbox?: { pollIntervalMs?: number; retryBaseMs?: number; retryMaxMs?: number };
   logger?: FastifyServerOptions['logger'];
+  /** Defaults to Cloudinary when CLOUDINARY_URL is set, else files in $DATA_DIR/avatars served by the app. */
+  avatarStore?: AvatarStore;
 }
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -118,6 +126,11 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   await app.register(authRoutes, { prefix: '/api/auth', auth, config });
   await app.register(usersRoutes, { prefix: '/api/users', auth, users, authenticate });
   await app.register(defaultAvatarRoutes, { prefix: '/api/avatars' });
+  const avatarStore = deps.avatarStore ?? createAvatarStore(config);
+  const avatars = new AvatarService({ db: deps.database.db, clock, config, store: avatarStore, logger: app.log });
+  await app.register(avatarRoutes, { prefix: '/api', avatars, store: avatarStore, authenticate });
+  const contacts = new ContactsService({ db: deps.database.db, clock });
+  await app.register(contactsRoutes, { prefix: '/api/contacts', contacts, authenticate });
 
   app.addHook('onReady', async () => outbox.start());
   // Runs after in-flight requests have finished: stop the worker (its current delivery completes),

@@ -8,7 +8,7 @@ export function presentUser(row: UserRow, appUrl: string): User {
     email: row.email,
     name: row.name,
     emailVerified: row.emailVerified,
-    avatarUrl: row.avatarUrl ?? defaultAvatarUrl(row, appUrl),
+    avatarUrl: uploadedAvatarUrl(row.avatarUrl, appUrl) ?? defaultAvatarUrl(row, appUrl),
     timezone: row.timezone,
     region: row.region,
     createdAt: row.createdAt.toISOString(),
@@ -20,6 +20,12 @@ export function initialsOf(name: string): string {
   const letters = words.length > 1 ? [words[0], words[words.length - 1]] : [words[0]];
   const initials = letters.map((word) => [...(word ?? '')][0] ?? '').join('');
   return /^[\p{L}\p{N}]{1,2}$/u.test(initials) ? initials.toUpperCase() : '?';
+}
+
+// Avatars served by Kith itself are stored as a path; a store elsewhere (Cloudinary) gives a full URL.
+function uploadedAvatarUrl(stored: string | null, appUrl: string): string | undefined {
+  if (!stored) return undefined;
+  return stored.startsWith('/') ? `${appUrl}${stored}` : stored;
 }
 
 // Works offline: the app draws the picture itself (see users.routes.ts), no third-party service.

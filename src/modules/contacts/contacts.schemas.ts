@@ -1,0 +1,176 @@
+/**
+ * The one description of every contacts request and response: it validates requests, types the
+ * handlers, generates the OpenAPI document and is meant to validate the web app's forms too, so
+ * it imports nothing server-only. Checks that need the signed-in user (reading a phone number in
+ * their region, "not in the future" in their time zone) happen in the service.
+ */
+import { z } from 'zod';
+import { MAX_WINDOW_DAYS, parseBirthday, parseCalendarDate } from './birthdays.js';
+
+export const MAX_CONTACTS_PER_USER = 100;
+
+// An empty (or all-blank) optional field means "no value", so a form can send what its inputs hold.
+const blankToNull = (value: string): string | null => (value === '' ? null : value);
+
+/** An optional text field: trimmed, at most `max` characters; blank or null clears it. */
+const optionalText = (max: number, example: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, { error: `Use at most ${max} characters` })
+    .transform(blankToNull)
+    .nullable()
+    .optional()
+    .meta({ description: `At most ${max} characters; empty or null clears it`, example });
+
+const firstNameSchema = z
+  .string()
+  .trim()
+  .min(1, { error: 'Enter a first name' })
+  .max(100, { error: 'Use at most 100 characters' })
+  .meta({ example: 'Ada' });
+
+const contactEmailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, { error: 'Use at most 254 characters' })
+  .transform(blankToNull)
+  .pipe(z.email({ error: 'Enter a valid email address' }).nullable())
+  .nullable()
+  .optional()
+  .meta({ format: 'email', description: 'Stored lower-cased; empty or null clears it', example: 'ada@example.com' });
+
+const phoneSchema = z
+  .string()
+  .trim()
+  .max(64, { error: 'Use at most 64 characters' })
+  .transform(blankToNull)
+  .nullable()
+  .optional()
+  .meta({
+    description:
+      'As people write it ("050 123 45 67", "+44 (0)20 7946 0958"); stored in E.164. A number without ' +
+      "a country code is read in the user's region, and refused when no region is set.",
+    example: '+380 50 123 4567',
+  });
+
+const birthdaySchema = z
+  .string()
+  .trim()
+  .transform(blankToNull)
+  .refine((value) => value === null || parseBirthday(value) !== undefined, {
+    error: 'Use a real date as YYYY-MM-DD, or --MM-DD when the year is unknown',
+  })
+  .nullable()
+  .optional()
+  .meta({ description: '`YYYY-MM-DD`, or `--MM-DD` when the year is unknown; not in the future', example: '1815-12-10' });
+
+const contactFields = {
+  firstName: firstNameSchema,
+  lastName: optionalText(100, 'Lovelace'),
+  email: contactEmailSchema,
+  phone: phoneSchema,
+  birthday: birthdaySchema,
+  notes: optionalText(2000, 'Met at the Analytical Society'),
+};
+
+/** POST body. Unknown fields (`id`, `userId`, `createdAt`, ...) are a 400, so none can be set. */
+export const contactInputSchema = z.strictObject(contactFields);
+export type ContactInput = z.output<typeof contactInputSchema>;
+
+/** PATCH body: any subset of the fields; null (or blank) clears an optional one; firstName can't be cleared. */
+export const contactPatchSchema = z.strictObject({ ...contactFields, firstName: firstNameSchema.optional() });
+export type ContactPatch = z.output<typeof contactPatchSchema>;
+
+export const contactSchema = z
+  .object({
+    id: z.uuid(),
+    firstName: z.string(),
+    lastName: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable().meta({ description: 'E.164', example: '+380501234567' }),
+    birthday: z.string().nullable().meta({ description: '`YYYY-MM-DD`, or `--MM-DD` when the year is unknown' }),
+    notes: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Contact' });
+export type Contact = z.infer<typeof contactSchema>;
+
+export const sortKeys = ['firstName', 'lastName', 'createdAt', 'birthday'] as const;
+export type SortKey = (typeof sortKeys)[number];
+const sortValues = sortKeys.flatMap((key) => [key, `-${key}`] as const);
+
+const filterText = (description: string) => z.string().max(200).optional().meta({ description });
+
+export const listContactsQuerySchema = z.object({
+  q: filterText(
+    'Search first, last and full name, email, phone (by digits) and notes, ignoring case and accents; ' +
+      'near misses ("Jhon" for "John") match too, ranked after exact matches',
+  ),
+  firstName: filterText('Only contacts whose first name contains this (case- and accent-insensitive)'),
+  lastName: filterText('Only contacts whose last name contains this (case- and accent-insensitive)'),
+  email: filterText('Only contacts whose email contains this (case-insensitive)'),
+  phone: filterText('Only contacts whose phone number contains these digits, however formatted'),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  sort: z
+    .enum(sortValues, { error: `Sort by one of ${sortValues.join(', ')}` })
+    .optional()
+    .meta({
+      description:
+        'A leading `-` sorts descending. Default: by relevance when `q` is given, else `firstName`. ' +
+        'Names compare ignoring case and accents; `birthday` orders by month and day (the year breaks ties); ' +
+        'contacts missing the sort field come last either way; remaining ties go by first name, last name, then id.',
+    }),
+});
+export type ListContactsQuery = z.output<typeof listContactsQuerySchema>;
+
+export const contactListSchema = z
+  .object({
+    items: z.array(contactSchema),
+    total: z.number().int().meta({ description: 'How many contacts matched, across all pages' }),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
+  .meta({ id: 'ContactList' });
+export type ContactList = z.infer<typeof contactListSchema>;
+
+export const birthdaysQuerySchema = z.object({
+  days: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_WINDOW_DAYS)
+    .default(7)
+    .meta({ description: 'The window runs from `from` through `from + days`, both included' }),
+  from: z
+    .string()
+    .refine((value) => parseCalendarDate(value) !== undefined, { error: 'Use a real date as YYYY-MM-DD' })
+    .optional()
+    .meta({ description: "`YYYY-MM-DD`; default today in the user's time zone", example: '2026-12-25' }),
+});
+export type BirthdaysQuery = z.output<typeof birthdaysQuerySchema>;
+
+export const upcomingBirthdaySchema = z
+  .object({
+    contact: contactSchema,
+    date: z.string().meta({ description: 'The next occurrence, `YYYY-MM-DD` (28 February for 29 February in a common year)' }),
+    daysUntil: z.number().int(),
+    turning: z.number().int().nullable().meta({ description: 'Age reached on `date`; null when the year is unknown' }),
+  })
+  .meta({ id: 'UpcomingBirthday' });
+
+export const upcomingBirthdaysSchema = z
+  .object({ items: z.array(upcomingBirthdaySchema) })
+  .meta({ description: 'Sorted by `daysUntil`, then name' });
+export type UpcomingBirthdays = z.infer<typeof upcomingBirthdaysSchema>;
+
+/**
+ * Any string: a malformed id names no contact, so it is a 404 like any other unknown id (the
+ * service checks the form before querying), not a 400 that would tell ids and non-ids apart.
+ */
+export const contactIdParamsSchema = z.object({
+  id: z.string().meta({ format: 'uuid', description: 'The contact id' }),
+});
