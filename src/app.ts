@@ -57,7 +57,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     requestTimeout: 30_000,
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Long enough that any malformed id reaches its route and gets that route's 404.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
