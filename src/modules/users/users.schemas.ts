@@ -1,5 +1,6 @@
 import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
+import { isValidTimeZone } from '../contacts/birthdays.js';
 
 export const emailSchema = z
   .string()
@@ -15,15 +16,6 @@ export const nameSchema = z
   .min(1, { error: 'Enter a name' })
   .max(100, { error: 'Use at most 100 characters' })
   .meta({ example: 'Ada Lovelace' });
-
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export const timezoneSchema = z
   .string()
