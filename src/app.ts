@@ -26,6 +26,7 @@ import { defaultAvatarRoutes, usersRoutes } from './modules/users/users.routes.j
 import { UsersService } from './modules/users/users.service.js';
 import type { AvatarStore } from './storage/avatar-store.js';
 import { createAvatarStore } from './storage/create-avatar-store.js';
+import { webApp } from './web/web.plugin.js';
 
 export interface AppDeps {
   database: Database;
@@ -37,6 +38,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** Defaults to Cloudinary when CLOUDINARY_URL is set, else files in $DATA_DIR/avatars served by the app. */
   avatarStore?: AvatarStore;
+  /** The built web app to serve; defaults to web/dist. */
+  webDistDir?: string;
 }
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -132,6 +135,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   await app.register(avatarRoutes, { prefix: '/api', avatars, store: avatarStore, authenticate });
   const contacts = new ContactsService({ db: deps.database.db, clock });
   await app.register(contactsRoutes, { prefix: '/api/contacts', contacts, authenticate });
+
+  // Last: the web app answers GETs no API route took (and /api/dev/mailbox in development).
+  await app.register(webApp, { config, distDir: deps.webDistDir });
 
   app.addHook('onReady', async () => outbox.start());
   // Runs after in-flight requests have finished: stop the worker (its current delivery completes),

@@ -1,0 +1,25 @@
+import { useMe } from '../api/queries.js';
+import { Loading } from '../components/loading.js';
+import { PageHeader } from '../components/page-header.js';
+import { QueryError } from '../components/query-error.js';
+import { AvatarSection } from './avatar-section.js';
+import { PasswordSection } from './password-section.js';
+import { ProfileDetailsSection } from './profile-details-section.js';
+
+export function ProfilePage() {
+  const me = useMe();
+  return (
+    <div className="narrow-page">
+      <PageHeader title="Profile" lead={me.data ? `Signed in as ${me.data.email}` : undefined} />
+      {me.isPending ? <Loading label="Loading your profile…" /> : null}
+      {me.isError ? <QueryError error={me.error} retry={me.refetch} what="your profile" /> : null}
+      {me.data ? (
+        <>
+          <AvatarSection user={me.data} />
+          <ProfileDetailsSection user={me.data} />
+          <PasswordSection />
+        </>
+      ) : null}
+    </div>
+  );
+}
