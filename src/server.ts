@@ -32,3 +32,7 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
 
 await app.listen({ host: config.host, port: config.port });
 app.log.info(`Kith is running at ${config.appUrl} (API reference at ${config.appUrl}/docs)`);
+if (!config.isProduction && !['127.0.0.1', '::1', 'localhost'].includes(config.host)) {
+  // The development mailbox shows every email, tokens included, to whoever can reach the server.
+  app.log.warn(`listening on ${config.host} with development defaults; set NODE_ENV=production on a shared network`);
+}
