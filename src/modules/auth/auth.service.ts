@@ -176,7 +176,7 @@ export class AuthService {
   /** The caller behind an access token, re-checked against the live session and account. */
   async authenticate(accessToken: string): Promise<Principal> {
     const now = this.now();
-    const claims = await readAccessToken(accessToken, this.deps.config.jwt.secret, now);
+    const claims = readAccessToken(accessToken, this.deps.config.jwt.secret, now);
     if (!claims) throw unauthorized('The access token is invalid or expired');
     const user = await findUserOfLiveSession(this.deps.db, claims.userId, claims.sessionId, now);
     if (!user) throw unauthorized('This session has ended; sign in again');
@@ -198,9 +198,9 @@ export class AuthService {
     return this.tokenPair(userId, sessionId, refreshToken, now);
   }
 
-  private async tokenPair(userId: string, sessionId: string, refreshToken: string, now: Date): Promise<TokenPair> {
+  private tokenPair(userId: string, sessionId: string, refreshToken: string, now: Date): TokenPair {
     const { secret, accessTtlSeconds } = this.deps.config.jwt;
-    const accessToken = await signAccessToken({ userId, sessionId }, secret, accessTtlSeconds, now);
+    const accessToken = signAccessToken({ userId, sessionId }, secret, accessTtlSeconds, now);
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: accessTtlSeconds };
   }
 
