@@ -133,7 +133,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   const avatarStore = deps.avatarStore ?? createAvatarStore(config);
   const avatars = new AvatarService({ db: deps.database.db, clock, config, store: avatarStore, logger: app.log });
   await app.register(avatarRoutes, { prefix: '/api', avatars, store: avatarStore, authenticate });
-  const contacts = new ContactsService({ db: deps.database.db, clock });
+  const contacts = new ContactsService({ db: deps.database.db, clock, cacheBytes: config.contactsCacheBytes });
   await app.register(contactsRoutes, { prefix: '/api/contacts', contacts, authenticate });
 
   // Last: the web app answers GETs no API route took (and /api/dev/mailbox in development).

@@ -23,6 +23,7 @@ const envSchema = z.object({
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
   DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   DATABASE_POOL_SIZE: positiveInt(10),
+  CONTACTS_CACHE_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(64)),
   JWT_SECRET: optionalString,
   ACCESS_TOKEN_TTL_SECONDS: positiveInt(15 * 60),
   REFRESH_TOKEN_TTL_DAYS: positiveInt(30),
@@ -55,6 +56,8 @@ export interface Config {
   appUrl: string;
   dataDir: string;
   database: { url: string | undefined; poolSize: number };
+  /** Memory for users' contacts kept between requests, per instance; 0 turns the cache off. */
+  contactsCacheBytes: number;
   jwt: { secret: Uint8Array; accessTtlSeconds: number };
   tokens: { refreshTtlDays: number; verifyTtlHours: number; resetTtlMinutes: number };
   mail: { smtpUrl: string | undefined; from: string; dir: string };
@@ -116,6 +119,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     appUrl,
     dataDir,
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    contactsCacheBytes: e.CONTACTS_CACHE_MB * 1024 * 1024,
     jwt: { secret: new Uint8Array(jwtSecret), accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS },
     tokens: {
       refreshTtlDays: e.REFRESH_TOKEN_TTL_DAYS,

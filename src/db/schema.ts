@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -23,6 +23,12 @@ export const users = pgTable(
      * 100-contact limit hold whatever the application does, on every instance.
      */
     contactCount: integer('contact_count').notNull().default(0),
+    /**
+     * Goes up by one with every change to the user's contacts, in the same transaction. Each
+     * instance caches a user's contacts under the version it read them at, and the version comes
+     * with the account on every authenticated request, so a stale copy is never served.
+     */
+    contactsVersion: bigint('contacts_version', { mode: 'number' }).notNull().default(0),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },

@@ -12,8 +12,8 @@ const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true })
 const compareText = (a: string | null, b: string | null) => collator.compare(a ?? '', b ?? '');
 const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Final tie-breaks, always ascending, so every order is fully determined. */
-const byName = (a: ContactRow, b: ContactRow) =>
+/** The default order, and the final tie-breaks of every other: ascending, fully determined. */
+export const compareByName = (a: ContactRow, b: ContactRow) =>
   compareText(a.firstName, b.firstName) || compareText(a.lastName, b.lastName) || compareIds(a.id, b.id);
 
 type Comparable = string | number;
@@ -40,14 +40,12 @@ function comparatorFor(sort: string): (a: ContactRow, b: ContactRow) => number {
     const vb = valueOf(b);
     if (va === null || vb === null) {
       if (va !== vb) return va === null ? 1 : -1;
-      return byName(a, b);
+      return compareByName(a, b);
     }
     const order = typeof va === 'string' && typeof vb === 'string' ? collator.compare(va, vb) : Number(va) - Number(vb);
-    return order * direction || byName(a, b);
+    return order * direction || compareByName(a, b);
   };
 }
-
-export const DEFAULT_SORT: SortKey = 'firstName';
 
 export interface ContactPage {
   items: ContactRow[];
@@ -57,19 +55,19 @@ export interface ContactPage {
 /**
  * Field filters first (each a case- and accent-insensitive substring, phone by digits), then `q`
  * (every word must match; ranked), then the order: by relevance when `q` is given and no `sort`
- * is asked for, otherwise by `sort` (default first name); then the page.
+ * is asked for, otherwise by `sort` (default: name order); then the page. `rows` come in name
+ * order (`compareByName`), so contacts that score the same come out in name order.
  */
-export function selectContacts(rows: readonly ContactRow[], query: ListContactsQuery): ContactPage {
-  const filtered = rows.filter(
+export function selectContacts(rowsInNameOrder: readonly ContactRow[], query: ListContactsQuery): ContactPage {
+  // A new array, so the sort below never reorders the caller's (a snapshot shared by other requests).
+  const filtered = rowsInNameOrder.filter(
     (row) =>
       (query.firstName === undefined || matchesFieldFilter(row.firstName, query.firstName, 'text')) &&
       (query.lastName === undefined || matchesFieldFilter(row.lastName, query.lastName, 'text')) &&
       (query.email === undefined || matchesFieldFilter(row.email, query.email, 'text')) &&
       (query.phone === undefined || matchesFieldFilter(row.phone, query.phone, 'digits')),
   );
-  // Sorted by name first, so contacts that score the same come out in name order.
-  const ordered = filtered.sort(comparatorFor(DEFAULT_SORT));
-  let matched = query.q === undefined ? ordered : searchContacts(ordered, query.q);
+  let matched = query.q === undefined ? filtered : searchContacts(filtered, query.q);
   if (query.sort !== undefined) matched = matched.sort(comparatorFor(query.sort));
   return { items: matched.slice(query.offset, query.offset + query.limit), total: matched.length };
 }

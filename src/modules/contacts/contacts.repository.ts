@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../db/client.js';
 import { type ContactRow, contacts, users } from '../../db/schema.js';
 import { MAX_CONTACTS_PER_USER } from './contacts.schemas.js';
@@ -10,6 +10,8 @@ export type ContactValues = Pick<
 >;
 
 const ownedBy = (userId: string, id: string) => and(eq(contacts.userId, userId), eq(contacts.id, id));
+/** Every write to a user's contacts sets this on the user's row in the same transaction. */
+const nextVersion = sql`${users.contactsVersion} + 1`;
 
 /** Every contact of the user (at most 100), oldest first; the service filters, ranks and pages. */
 export async function listContacts(executor: Executor, userId: string): Promise<ContactRow[]> {
@@ -18,15 +20,6 @@ export async function listContacts(executor: Executor, userId: string): Promise<
     .from(contacts)
     .where(eq(contacts.userId, userId))
     .orderBy(asc(contacts.createdAt), asc(contacts.id));
-}
-
-/** The user's contacts that have a birthday, ordered by id so equal names come out in a fixed order. */
-export async function listContactsWithBirthdays(executor: Executor, userId: string): Promise<ContactRow[]> {
-  return executor
-    .select()
-    .from(contacts)
-    .where(and(eq(contacts.userId, userId), isNotNull(contacts.birthdayMonth)))
-    .orderBy(asc(contacts.id));
 }
 
 /** `id` must be UUID-shaped (the database refuses anything else with an error, not "no row"). */
@@ -51,7 +44,7 @@ export async function insertContact(
     return await db.transaction(async (tx) => {
       const [slot] = await tx
         .update(users)
-        .set({ contactCount: sql`${users.contactCount} + 1` })
+        .set({ contactCount: sql`${users.contactCount} + 1`, contactsVersion: nextVersion })
         .where(and(eq(users.id, userId), lt(users.contactCount, MAX_CONTACTS_PER_USER)))
         .returning({ count: users.contactCount });
       if (!slot) return undefined;
@@ -68,19 +61,23 @@ export async function insertContact(
   }
 }
 
+/** Updates the contact and moves the user's contacts version on, in one transaction. */
 export async function updateContact(
-  executor: Executor,
+  db: Db,
   userId: string,
   id: string,
   values: Partial<ContactValues>,
   now: Date,
 ): Promise<ContactRow | undefined> {
-  const [row] = await executor
-    .update(contacts)
-    .set({ ...values, updatedAt: now })
-    .where(ownedBy(userId, id))
-    .returning();
-  return row;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(contacts)
+      .set({ ...values, updatedAt: now })
+      .where(ownedBy(userId, id))
+      .returning();
+    if (row) await tx.update(users).set({ contactsVersion: nextVersion }).where(eq(users.id, userId));
+    return row;
+  });
 }
 
 /** Deletes the contact and frees its slot in one transaction; false when the user has no such contact. */
@@ -90,7 +87,7 @@ export async function deleteContact(db: Db, userId: string, id: string): Promise
     if (!deleted) return false;
     await tx
       .update(users)
-      .set({ contactCount: sql`${users.contactCount} - 1` })
+      .set({ contactCount: sql`${users.contactCount} - 1`, contactsVersion: nextVersion })
       .where(and(eq(users.id, userId), gt(users.contactCount, 0)));
     return true;
   });

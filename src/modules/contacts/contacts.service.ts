@@ -4,14 +4,13 @@ import { AppError, type FieldError, notFound } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { isBirthdayInFuture, isValidTimeZone, parseBirthday, todayIn, upcomingBirthdays } from './birthdays.js';
 import { selectContacts } from './contacts.listing.js';
-import { birthdayOf, displayName, presentContact } from './contacts.presenter.js';
+import { presentContact } from './contacts.presenter.js';
 import {
   type ContactValues,
   deleteContact,
   findContact,
   insertContact,
   listContacts,
-  listContactsWithBirthdays,
   updateContact,
 } from './contacts.repository.js';
 import {
@@ -24,10 +23,11 @@ import {
   MAX_CONTACTS_PER_USER,
   type UpcomingBirthdays,
 } from './contacts.schemas.js';
+import { ContactsSnapshot, ContactsSnapshotCache } from './contacts.snapshot.js';
 import { normalizePhone } from './phone.js';
 
-/** The parts of the signed-in user that contacts depend on. */
-export type Owner = Pick<UserRow, 'id' | 'region' | 'timezone'>;
+/** The parts of the signed-in user that contacts depend on, read together with the session. */
+export type Owner = Pick<UserRow, 'id' | 'region' | 'timezone' | 'contactsVersion'>;
 
 type PhoneColumns = Pick<ContactValues, 'phone' | 'phoneInput'>;
 type BirthdayColumns = Pick<ContactValues, 'birthdayYear' | 'birthdayMonth' | 'birthdayDay'>;
@@ -38,17 +38,27 @@ const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 const contactNotFound = () => notFound('Contact');
 
+export interface ContactsServiceDeps {
+  db: Db;
+  clock: Clock;
+  /** Memory for snapshots of users' contacts (see contacts.snapshot.ts); 0 loads them on every read. */
+  cacheBytes: number;
+}
+
 export class ContactsService {
-  constructor(private readonly deps: { db: Db; clock: Clock }) {}
+  private readonly snapshots: ContactsSnapshotCache;
+
+  constructor(private readonly deps: ContactsServiceDeps) {
+    this.snapshots = new ContactsSnapshotCache(deps.cacheBytes);
+  }
 
   async list(owner: Owner, query: ListContactsQuery): Promise<ContactList> {
-    const rows = await listContacts(this.deps.db, owner.id);
-    const page = selectContacts(rows, query);
+    const page = selectContacts((await this.snapshot(owner)).rows, query);
     return { items: page.items.map(presentContact), total: page.total, limit: query.limit, offset: query.offset };
   }
 
   async get(owner: Owner, id: string): Promise<Contact> {
-    const row = UUID_SHAPE.test(id) ? await findContact(this.deps.db, owner.id, id) : undefined;
+    const row = (await this.snapshot(owner)).find(id.toLowerCase());
     if (!row) throw contactNotFound();
     return presentContact(row);
   }
@@ -97,15 +107,23 @@ export class ContactsService {
   }
 
   async upcomingBirthdays(owner: Owner, query: BirthdaysQuery): Promise<UpcomingBirthdays> {
-    const rows = await listContactsWithBirthdays(this.deps.db, owner.id);
-    const candidates = rows.flatMap((row) => {
-      const birthday = birthdayOf(row);
-      return birthday ? [{ birthday, value: row, name: displayName(row) }] : [];
-    });
+    const candidates = (await this.snapshot(owner)).birthdayCandidates();
     const found = upcomingBirthdays(candidates, query.from ?? this.today(owner), query.days);
     return {
       items: found.map(({ value, date, daysUntil, turning }) => ({ contact: presentContact(value), date, daysUntil, turning })),
     };
+  }
+
+  /**
+   * The owner's contacts as of the version that came with their account on this request: from
+   * the cache when it holds that version, else loaded (a newer write may then already show).
+   */
+  private async snapshot(owner: Owner): Promise<ContactsSnapshot> {
+    const cached = this.snapshots.get(owner.id, owner.contactsVersion);
+    if (cached) return cached;
+    const snapshot = new ContactsSnapshot(owner.contactsVersion, await listContacts(this.deps.db, owner.id));
+    this.snapshots.set(owner.id, snapshot);
+    return snapshot;
   }
 
   /** "Today" where the user lives: their time zone (UTC by default, or if the stored one is unusable). */

@@ -15,11 +15,15 @@ export interface SearchableContact {
 // Letters that carry no combining mark after decomposition, so stripping marks can't fold them.
 const EXTRA_FOLDS: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i' };
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /**
  * Lower-case, accent-free, single-spaced. NFKD rather than NFD also folds full-width letters and
  * digits (typed by CJK input methods) and ligatures such as "ﬁ".
  */
 export function normalizeText(s: string): string {
+  // Printable ASCII, by far the most common input, has nothing to decompose, strip or fold.
+  if (PRINTABLE_ASCII.test(s)) return s.toLowerCase().replace(/ {2,}/g, ' ').trim();
   // Decompose before lower-casing: "İ" becomes "I" plus a dot above, and then a plain "i".
   return s
     .normalize('NFKD')
@@ -64,38 +68,50 @@ function phoneMatches(phoneDigits: string, needles: string[]): boolean {
   return phoneDigits !== '' && needles.some((needle) => phoneDigits.includes(needle));
 }
 
+/** A word as code points, so that a letter outside the BMP counts as one edit, not two. */
+type Codes = readonly number[];
+const codesOf = (word: string): Codes => Array.from(word, (c) => c.codePointAt(0)!);
+
+// Three rows of the distance table, reused by every call (the computation is synchronous).
+let rows: Int32Array[] = [new Int32Array(32), new Int32Array(32), new Int32Array(32)];
+
 /**
  * Optimal string alignment distance (Levenshtein plus adjacent transposition, so "jhon" is one edit
- * from "john"), giving up with `max + 1` once the distance must exceed `max`.
+ * from "john"), giving up with `max + 1` once the distance must exceed `max`. Compares `s` with
+ * the first `tLength` code points of `t`.
  */
-export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
-  const s = Array.from(a);
-  const t = Array.from(b);
-  if (Math.abs(s.length - t.length) > max) return max + 1;
-  let beforePrev: number[] = [];
-  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+function codesDistance(s: Codes, t: Codes, max: number, tLength = t.length): number {
+  if (Math.abs(s.length - tLength) > max) return max + 1;
+  if (rows[0]!.length <= tLength) rows = rows.map(() => new Int32Array(2 * (tLength + 1)));
+  let [beforePrev, prev, row] = rows as [Int32Array, Int32Array, Int32Array];
+  for (let j = 0; j <= tLength; j += 1) prev[j] = j;
   for (let i = 1; i <= s.length; i += 1) {
-    const row = [i];
+    row[0] = i;
     let rowMin = i;
-    for (let j = 1; j <= t.length; j += 1) {
-      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      let best = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) best = Math.min(best, beforePrev[j - 2]! + 1);
-      row.push(best);
-      rowMin = Math.min(rowMin, best);
+    const si = s[i - 1]!;
+    for (let j = 1; j <= tLength; j += 1) {
+      const tj = t[j - 1]!;
+      let best = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (si === tj ? 0 : 1));
+      if (i > 1 && j > 1 && si === t[j - 2] && s[i - 2] === tj) best = Math.min(best, beforePrev[j - 2]! + 1);
+      row[j] = best;
+      if (best < rowMin) rowMin = best;
     }
     if (rowMin > max) return max + 1;
-    beforePrev = prev;
-    prev = row;
+    [beforePrev, prev, row] = [prev, row, beforePrev];
   }
-  return Math.min(prev[t.length]!, max + 1);
+  return Math.min(prev[tLength]!, max + 1);
+}
+
+/** The optimal string alignment distance between two strings, at most `max + 1`. */
+export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
+  return codesDistance(codesOf(a), codesOf(b), max);
 }
 
 /**
  * Edits allowed between a token and a word: none when either has fewer than 3 letters, where
  * everything is one edit from something ("al" from "bob" is not, but "jon" from "jn" would be).
  */
-function allowedEdits(token: string, word: string): number {
+function allowedEdits(token: Codes, word: Codes): number {
   const shorter = Math.min(token.length, word.length);
   return shorter >= 8 ? 2 : shorter >= 3 ? 1 : 0;
 }
@@ -106,10 +122,23 @@ const withoutPunctuation = (text: string) => text.replace(/[^\p{L}\p{N} ]+/gu, '
 interface PreparedContact {
   names: string[]; // first, last, "first last": each normalized, with and without punctuation
   nameWords: string[];
-  fuzzyWords: string[]; // name words and the email's local-part words
+  fuzzyWords: Codes[]; // name words and the email's local-part words
   email: string;
   notes: string;
   phoneDigits: string;
+}
+
+// Contacts are prepared once per object: a snapshot (contacts.snapshot.ts) keeps the same row
+// objects across requests, so its contacts are normalised once, not on every search.
+const preparedContacts = new WeakMap<SearchableContact, PreparedContact>();
+
+function preparedFor(c: SearchableContact): PreparedContact {
+  let prepared = preparedContacts.get(c);
+  if (!prepared) {
+    prepared = prepare(c);
+    preparedContacts.set(c, prepared);
+  }
+  return prepared;
 }
 
 function prepare(c: SearchableContact): PreparedContact {
@@ -123,36 +152,56 @@ function prepare(c: SearchableContact): PreparedContact {
   return {
     names,
     nameWords,
-    fuzzyWords: [...new Set([...nameWords, ...words(localPart)])],
+    fuzzyWords: [...new Set([...nameWords, ...words(localPart)])].map(codesOf),
     email,
     notes: normalizeText(c.notes ?? ''),
     phoneDigits: digitsOf(c.phone ?? ''),
   };
 }
 
-function fuzzyTier(token: string, candidates: string[]): Tier | undefined {
-  if (/\d/.test(token)) return undefined;
+function fuzzyTier(token: QueryToken, candidates: Codes[]): Tier | undefined {
+  if (token.hasDigit) return undefined;
+  const { codes } = token;
   let best: Tier | undefined;
   for (const word of candidates) {
-    const max = allowedEdits(token, word);
+    const max = allowedEdits(codes, word);
     if (max === 0) continue;
-    const d = editDistance(token, word, max);
+    const d = codesDistance(codes, word, max);
     if (d <= 1) return Tier.nearMiss;
     if (d <= max) best = Tier.farMiss;
     // A typo in a name still being typed: "jhona" against the start of "johnathan".
-    if (token.length >= 5 && word.length > token.length && editDistance(token, word.slice(0, token.length), 1) <= 1) {
+    if (codes.length >= 5 && word.length > codes.length && codesDistance(codes, word, 1, codes.length) <= 1) {
       return Tier.nearMiss;
     }
   }
   return best;
 }
 
-function tokenTier(token: string, c: PreparedContact, digitTokensSearchPhone: boolean): Tier | undefined {
-  if (c.names.includes(token) || c.nameWords.includes(token)) return Tier.nameExact;
-  if (c.names.some((n) => n.startsWith(token)) || c.nameWords.some((w) => w.startsWith(token))) return Tier.namePrefix;
-  if (c.names.some((n) => n.includes(token))) return Tier.nameSubstring;
-  if (c.email.includes(token) || c.notes.includes(token)) return Tier.otherField;
-  if (digitTokensSearchPhone && PHONE_QUERY.test(token) && phoneMatches(c.phoneDigits, phoneNeedles(token))) return Tier.otherField;
+/** One word of the query, with what matching it needs worked out once per search. */
+interface QueryToken {
+  text: string;
+  codes: Codes;
+  hasDigit: boolean;
+  /** Digit strings to look for in phone numbers; empty when the word isn't number-like. */
+  phoneNeedles: string[];
+}
+
+function queryToken(text: string): QueryToken {
+  return {
+    text,
+    codes: codesOf(text),
+    hasDigit: /\d/.test(text),
+    phoneNeedles: PHONE_QUERY.test(text) ? phoneNeedles(text) : [],
+  };
+}
+
+function tokenTier(token: QueryToken, c: PreparedContact, digitTokensSearchPhone: boolean): Tier | undefined {
+  const { text } = token;
+  if (c.names.includes(text) || c.nameWords.includes(text)) return Tier.nameExact;
+  if (c.names.some((n) => n.startsWith(text)) || c.nameWords.some((w) => w.startsWith(text))) return Tier.namePrefix;
+  if (c.names.some((n) => n.includes(text))) return Tier.nameSubstring;
+  if (c.email.includes(text) || c.notes.includes(text)) return Tier.otherField;
+  if (digitTokensSearchPhone && phoneMatches(c.phoneDigits, token.phoneNeedles)) return Tier.otherField;
   return fuzzyTier(token, c.fuzzyWords);
 }
 
@@ -170,7 +219,7 @@ interface Score {
   total: number;
 }
 
-function score(c: PreparedContact, phrase: string, tokens: string[], phoneQuery: string[]): Score | undefined {
+function score(c: PreparedContact, phrase: string, tokens: QueryToken[], phoneQuery: string[]): Score | undefined {
   // A query that is only a phone number matches by digits, however either side was formatted.
   if (phoneQuery.length > 0 && phoneMatches(c.phoneDigits, phoneQuery)) {
     return { weakest: Tier.otherField, phrase: 1, total: Tier.otherField };
@@ -197,13 +246,13 @@ function score(c: PreparedContact, phrase: string, tokens: string[], phoneQuery:
  */
 export function searchContacts<T extends SearchableContact>(contacts: readonly T[], q: string): T[] {
   const phrase = queryTokens(normalizeText(q)).join(' ');
-  const tokens = [...new Set(phrase.split(' ').filter(Boolean))];
+  const tokens = [...new Set(phrase.split(' ').filter(Boolean))].map(queryToken);
   if (tokens.length === 0) return [...contacts];
   const phoneQuery = PHONE_QUERY.test(normalizeText(q)) ? phoneNeedles(q) : [];
 
   const scored: Array<{ contact: T; score: Score }> = [];
   for (const contact of contacts) {
-    const s = score(prepare(contact), phrase, tokens, phoneQuery);
+    const s = score(preparedFor(contact), phrase, tokens, phoneQuery);
     if (s) scored.push({ contact, score: s });
   }
   scored.sort((a, b) => a.score.weakest - b.score.weakest || a.score.phrase - b.score.phrase || a.score.total - b.score.total);

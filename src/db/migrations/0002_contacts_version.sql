@@ -1,0 +1,1 @@
+ALTER TABLE "users" ADD COLUMN "contacts_version" bigint DEFAULT 0 NOT NULL;
