@@ -15,7 +15,7 @@ import type { TokenPair } from './auth.schemas.js';
 import { claimEmailToken, insertEmailToken, invalidateEmailTokens } from './email-tokens.repository.js';
 import { burnPasswordCheck, hashPassword, isCommonPassword, verifyPassword } from './passwords.js';
 import {
-  createSession,
+  createSessionWithRefreshToken,
   extendSession,
   findLiveSession,
   findRefreshTokenSession,
@@ -190,10 +190,11 @@ export class AuthService {
   private async startSession(userId: string): Promise<TokenPair> {
     const now = this.now();
     const refreshToken = generateToken();
-    const sessionId = await this.deps.db.transaction(async (tx) => {
-      const id = await createSession(tx, { userId, now, expiresAt: this.sessionExpiry(now) });
-      await insertRefreshToken(tx, { sessionId: id, tokenHash: hashToken(refreshToken), now });
-      return id;
+    const sessionId = await createSessionWithRefreshToken(this.deps.db, {
+      userId,
+      tokenHash: hashToken(refreshToken),
+      now,
+      expiresAt: this.sessionExpiry(now),
     });
     return this.tokenPair(userId, sessionId, refreshToken, now);
   }

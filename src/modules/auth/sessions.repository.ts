@@ -1,18 +1,58 @@
-import { and, eq, gt, isNull, ne } from 'drizzle-orm';
+import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { refreshTokens, sessions, type UserRow, users } from '../../db/schema.js';
 
-export async function createSession(
+/**
+ * Starts a session and issues its first refresh token in one statement: the session insert is a
+ * data-modifying CTE the token insert reads its id from. One round trip instead of four (BEGIN,
+ * two INSERTs, COMMIT) on every sign-in, and as atomic as the transaction it replaces.
+ */
+export async function createSessionWithRefreshToken(
   executor: Executor,
-  values: { userId: string; now: Date; expiresAt: Date },
+  values: { userId: string; tokenHash: string; now: Date; expiresAt: Date },
 ): Promise<string> {
+  const newSession = executor.$with('new_session').as(
+    executor
+      .insert(sessions)
+      .values({ userId: values.userId, createdAt: values.now, expiresAt: values.expiresAt })
+      .returning({ id: sessions.id }),
+  );
   const [row] = await executor
-    .insert(sessions)
-    .values({ userId: values.userId, createdAt: values.now, expiresAt: values.expiresAt })
-    .returning({ id: sessions.id });
+    .with(newSession)
+    .insert(refreshTokens)
+    .values({
+      sessionId: sql`(select ${newSession.id} from ${newSession})`,
+      tokenHash: values.tokenHash,
+      createdAt: values.now,
+    })
+    .returning({ sessionId: refreshTokens.sessionId });
   if (!row) throw new Error('session insert returned no row');
-  return row.id;
+  return row.sessionId;
 }
+
+// Runs on every authenticated request, where building the query with Drizzle took about 20% of the
+// server's CPU (CPU profile of GET /api/contacts/:id): so it is built once per database object and
+// run as a prepared statement (on node-postgres also a named one, parsed once per connection).
+function prepareFindUserOfLiveSession(executor: Executor) {
+  return executor
+    .select({ user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        eq(sessions.id, sql.placeholder('sessionId')),
+        eq(sessions.userId, sql.placeholder('userId')),
+        isNull(sessions.revokedAt),
+        // Bound through the column, so `now` is sent as the column's ISO string on either driver.
+        gt(sessions.expiresAt, sql.placeholder('now')),
+      ),
+    )
+    .prepare('find_user_of_live_session');
+}
+
+// Keyed weakly: a transaction gets its own statement (a prepared query is tied to the session it
+// was built on), and both go when the executor does.
+const findUserOfLiveSessionQueries = new WeakMap<Executor, ReturnType<typeof prepareFindUserOfLiveSession>>();
 
 /** The session's user, if the session belongs to that user and is neither revoked nor expired. */
 export async function findUserOfLiveSession(
@@ -21,18 +61,12 @@ export async function findUserOfLiveSession(
   sessionId: string,
   now: Date,
 ): Promise<UserRow | undefined> {
-  const [row] = await executor
-    .select({ user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(
-      and(
-        eq(sessions.id, sessionId),
-        eq(sessions.userId, userId),
-        isNull(sessions.revokedAt),
-        gt(sessions.expiresAt, now),
-      ),
-    );
+  let query = findUserOfLiveSessionQueries.get(executor);
+  if (!query) {
+    query = prepareFindUserOfLiveSession(executor);
+    findUserOfLiveSessionQueries.set(executor, query);
+  }
+  const [row] = await query.execute({ userId, sessionId, now });
   return row?.user;
 }
 

@@ -1,7 +1,10 @@
+import { eq } from 'drizzle-orm';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refreshTokens, sessions } from '../../db/schema.js';
 import { type TestApp, createTestApp } from '../../../test/helpers/app.js';
 import { bearer, login, newAccount, registerVerified } from '../../../test/helpers/accounts.js';
+import { createSessionWithRefreshToken, findUserOfLiveSession } from './sessions.repository.js';
 
 let t: TestApp;
 let account: Awaited<ReturnType<typeof registerVerified>>;
@@ -186,5 +189,69 @@ describe('access tokens', () => {
     const renewed = await refresh(pair.refreshToken);
     expect(renewed.statusCode).toBe(200);
     expect((await me(renewed.json().accessToken)).statusCode).toBe(200);
+  });
+});
+
+describe('session lifetime', () => {
+  // Access tokens outliving the session, so only the session's own expiry can turn a caller away.
+  let long: TestApp;
+  let longAccount: Awaited<ReturnType<typeof registerVerified>>;
+  beforeAll(async () => {
+    long = await createTestApp({
+      env: { ACCESS_TOKEN_TTL_SECONDS: String(3 * 24 * 3600), REFRESH_TOKEN_TTL_DAYS: '1' },
+    });
+    longAccount = await registerVerified(long.app, long.smtp);
+  });
+  afterAll(() => long.close());
+
+  const meOn = (accessToken: string) =>
+    long.app.inject({ method: 'GET', url: '/api/users/me', headers: bearer(accessToken) });
+
+  it('admits a live session up to its expiry and refuses it after', async () => {
+    const pair = await login(long.app, longAccount.email, longAccount.password);
+    long.clock.advance(24 * 3600 * 1000 - 60_000);
+    expect((await meOn(pair.accessToken)).statusCode).toBe(200);
+    long.clock.advance(2 * 60_000);
+    const expired = await meOn(pair.accessToken);
+    expect(expired.statusCode).toBe(401);
+    expect(expired.json().detail).toBe('This session has ended; sign in again');
+    // A new sign-in is measured from the clock's new now, so it is live again.
+    expect((await meOn((await login(long.app, longAccount.email, longAccount.password)).accessToken)).statusCode).toBe(200);
+  });
+
+  it('finds the same live session through a transaction as through the database', async () => {
+    const pair = await login(long.app, longAccount.email, longAccount.password);
+    const payload = JSON.parse(Buffer.from(pair.accessToken.split('.')[1] ?? '', 'base64url').toString());
+    const sessionId: string = payload.sid;
+    const now = long.clock.now();
+    const db = long.database.db;
+    expect((await findUserOfLiveSession(db, longAccount.id, sessionId, now))?.id).toBe(longAccount.id);
+    const inTx = await db.transaction((tx) => findUserOfLiveSession(tx, longAccount.id, sessionId, now));
+    expect(inTx?.id).toBe(longAccount.id);
+    // Owner and expiry still apply on a statement built once and reused.
+    expect(await findUserOfLiveSession(db, '00000000-0000-4000-8000-000000000000', sessionId, now)).toBeUndefined();
+    expect(await findUserOfLiveSession(db, longAccount.id, sessionId, new Date(now.getTime() + 2 * 24 * 3600 * 1000))).toBeUndefined();
+  });
+});
+
+describe('starting a session', () => {
+  it('stores the session and its first refresh token together, or neither', async () => {
+    const db = t.database.db;
+    const now = t.clock.now();
+    const expiresAt = new Date(now.getTime() + 3600_000);
+    const tokenHash = `test-hash-${Date.now()}`;
+    const sessionId = await createSessionWithRefreshToken(db, { userId: account.id, tokenHash, now, expiresAt });
+    const [stored] = await db.select().from(sessions).where(eq(sessions.id, sessionId));
+    expect(stored).toMatchObject({ userId: account.id, createdAt: now, expiresAt, revokedAt: null });
+    const tokens = await db.select().from(refreshTokens).where(eq(refreshTokens.sessionId, sessionId));
+    expect(tokens).toEqual([{ tokenHash, sessionId, createdAt: now, spentAt: null }]);
+
+    // The same token hash again violates its primary key, and the session inserted beside it goes too.
+    const before = await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, account.id));
+    await expect(
+      createSessionWithRefreshToken(db, { userId: account.id, tokenHash, now, expiresAt }),
+    ).rejects.toThrow();
+    const after = await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, account.id));
+    expect(after).toHaveLength(before.length);
   });
 });
