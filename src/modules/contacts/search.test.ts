@@ -237,6 +237,19 @@ describe('searchContacts properties', () => {
     );
   });
 
+  it('finds a long name from two typos, in any script', () => {
+    // Letters outside a..z share the fuzzy matcher's spare bits; two edits allowed from 8 letters.
+    const longName = fc.string({ unit: fc.constantFrom(...'abcdefghxyzжщλ'), minLength: 10, maxLength: 14 });
+    const edit = fc.tuple(fc.nat(3), fc.nat(), fc.constantFrom(...'abxжλ'));
+    fc.assert(
+      fc.property(longName, edit, edit, (name, [k1, a1, l1], [k2, a2, l2]) => {
+        const c = contact('c', { firstName: name, lastName: 'Zz' });
+        const q = typo(typo(name, k1, a1, l1), k2, a2, l2);
+        expect(searchContacts([c], q)).toEqual([c]);
+      }),
+    );
+  });
+
   it('returns a subset of the input, each contact once', () => {
     const rowArb = fc.record({ firstName: nameArb, lastName: fc.option(nameArb, { nil: null }) });
     fc.assert(

@@ -72,6 +72,25 @@ function phoneMatches(phoneDigits: string, needles: string[]): boolean {
 type Codes = readonly number[];
 const codesOf = (word: string): Codes => Array.from(word, (c) => c.codePointAt(0)!);
 
+/** A word ready for fuzzy matching: its code points, and which letters it has as a bit set. */
+interface Word {
+  codes: Codes;
+  letters: number;
+}
+
+/** a..z get a bit each; every other character shares one of six, which only makes the bound looser. */
+const letterBit = (code: number) => 1 << (code >= 97 && code <= 122 ? code - 97 : 26 + (code % 6));
+const wordOf = (text: string): Word => {
+  const codes = codesOf(text);
+  return { codes, letters: codes.reduce((set, code) => set | letterBit(code), 0) };
+};
+
+function bitCount(n: number): number {
+  let v = n - ((n >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
 // Three rows of the distance table, reused by every call (the computation is synchronous).
 let rows: Int32Array[] = [new Int32Array(32), new Int32Array(32), new Int32Array(32)];
 
@@ -122,7 +141,7 @@ const withoutPunctuation = (text: string) => text.replace(/[^\p{L}\p{N} ]+/gu, '
 interface PreparedContact {
   names: string[]; // first, last, "first last": each normalized, with and without punctuation
   nameWords: string[];
-  fuzzyWords: Codes[]; // name words and the email's local-part words
+  fuzzyWords: Word[]; // name words and the email's local-part words
   email: string;
   notes: string;
   phoneDigits: string;
@@ -152,27 +171,32 @@ function prepare(c: SearchableContact): PreparedContact {
   return {
     names,
     nameWords,
-    fuzzyWords: [...new Set([...nameWords, ...words(localPart)])].map(codesOf),
+    fuzzyWords: [...new Set([...nameWords, ...words(localPart)])].map(wordOf),
     email,
     notes: normalizeText(c.notes ?? ''),
     phoneDigits: digitsOf(c.phone ?? ''),
   };
 }
 
-function fuzzyTier(token: QueryToken, candidates: Codes[]): Tier | undefined {
+function fuzzyTier(token: QueryToken, candidates: Word[]): Tier | undefined {
   if (token.hasDigit) return undefined;
-  const { codes } = token;
+  const { codes, letters } = token.word;
   let best: Tier | undefined;
   for (const word of candidates) {
-    const max = allowedEdits(codes, word);
+    const max = allowedEdits(codes, word.codes);
     if (max === 0) continue;
-    const d = codesDistance(codes, word, max);
-    if (d <= 1) return Tier.nearMiss;
-    if (d <= max) best = Tier.farMiss;
-    // A typo in a name still being typed: "jhona" against the start of "johnathan".
-    if (codes.length >= 5 && word.length > codes.length && codesDistance(codes, word, 1, codes.length) <= 1) {
-      return Tier.nearMiss;
+    // A cheap lower bound that rules out most words before the distance table: each letter the
+    // token has and the word lacks (or the other way round) needs an edit of its own.
+    const tokenOnly = bitCount(letters & ~word.letters);
+    if (tokenOnly <= max && bitCount(word.letters & ~letters) <= max) {
+      const d = codesDistance(codes, word.codes, max);
+      if (d <= 1) return Tier.nearMiss;
+      if (d <= max) best = Tier.farMiss;
     }
+    // A typo in a name still being typed: "jhona" against the start of "johnathan". The start
+    // lacks at least the letters the whole word lacks.
+    const typing = codes.length >= 5 && word.codes.length > codes.length && tokenOnly <= 1;
+    if (typing && codesDistance(codes, word.codes, 1, codes.length) <= 1) return Tier.nearMiss;
   }
   return best;
 }
@@ -180,7 +204,7 @@ function fuzzyTier(token: QueryToken, candidates: Codes[]): Tier | undefined {
 /** One word of the query, with what matching it needs worked out once per search. */
 interface QueryToken {
   text: string;
-  codes: Codes;
+  word: Word;
   hasDigit: boolean;
   /** Digit strings to look for in phone numbers; empty when the word isn't number-like. */
   phoneNeedles: string[];
@@ -189,7 +213,7 @@ interface QueryToken {
 function queryToken(text: string): QueryToken {
   return {
     text,
-    codes: codesOf(text),
+    word: wordOf(text),
     hasDigit: /\d/.test(text),
     phoneNeedles: PHONE_QUERY.test(text) ? phoneNeedles(text) : [],
   };
