@@ -22,7 +22,7 @@ import pg from 'pg';
 import { openPostgres } from '../src/db/client.js';
 import { hashPassword } from '../src/modules/auth/passwords.js';
 import { freePort, load, type LoadResult, runNode, startNode, stopAllChildren, stopChild, table, waitForOk } from './lib.js';
-import { baselineRequests, kithScenarios } from './scenarios.js';
+import { bareLoginRequests, baselineRequests, kithScenarios } from './scenarios.js';
 import { type BenchDatabase, createDatabase, loadFixtures, seed } from './seed.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,6 +43,7 @@ const POOL_SIZE = 10; // Kith's default DATABASE_POOL_SIZE
 const RAISED_LIMIT = '1000000';
 /** Only the Kith scenarios whose name matches (the baseline and the ceiling always run). */
 const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : undefined;
+const selected = (name: string) => !only || only.test(name);
 /** A directory for a V8 CPU profile of the Kith server (written when it stops). */
 const cpuProfileDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
 const threadPool: Record<string, string> = process.env.UV_THREADPOOL_SIZE
@@ -111,7 +112,14 @@ async function main(): Promise<void> {
   const basePort = await freePort();
   const baseline = startNode(
     ['--import', 'tsx', 'bench/baseline.ts'],
-    { NODE_ENV: 'production', PORT: String(basePort), DATABASE_URL: database.url, POOL_SIZE: String(POOL_SIZE) },
+    {
+      NODE_ENV: 'production',
+      PORT: String(basePort),
+      DATABASE_URL: database.url,
+      POOL_SIZE: String(POOL_SIZE),
+      BENCH_PASSWORD: PASSWORD,
+      ...threadPool,
+    },
     path.join(workDir, 'baseline.log'),
     root,
   );
@@ -124,6 +132,15 @@ async function main(): Promise<void> {
     requests: baselineRequests(fixtures),
     serverPid: baseline.child.pid,
   });
+  const bareLogin = selected('POST /api/auth/login')
+    ? await load('baseline POST /login (argon2id only)', baseUrl, {
+        connections,
+        duration,
+        warmup,
+        requests: bareLoginRequests(PASSWORD),
+        serverPid: baseline.child.pid,
+      })
+    : undefined;
   await stopChild(baseline.child);
 
   step(`Kith in production mode (node ${path.relative(root, server)})`);
@@ -172,8 +189,6 @@ async function main(): Promise<void> {
     fixtures,
     password: PASSWORD,
   });
-  const selected = (name: string) => !only || only.test(name);
-
   const results: LoadResult[] = [];
   for (const { name, requests } of scenarios.filter(({ name }) => selected(name))) {
     step(name);
@@ -194,7 +209,8 @@ async function main(): Promise<void> {
   await stopChild(kith.child);
 
   step('results (latency of 2xx answers, resolved to 1 ms)');
-  const rows = [baselineResult, ...results].map((r) => [
+  const references = bareLogin ? [baselineResult, bareLogin] : [baselineResult];
+  const rows = [...references, ...results].map((r) => [
     r.name,
     r.connections,
     fmt(r.reqPerSec),
@@ -205,7 +221,7 @@ async function main(): Promise<void> {
     r.cpuMsPerRequest === undefined ? '–' : r.cpuMsPerRequest.toFixed(2),
   ]);
   console.log(table(['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'server CPU ms/req'], rows));
-  for (const r of [baselineResult, ...results]) if (r.statuses) console.log(`  ${r.name}: ${r.statuses}`);
+  for (const r of [...references, ...results]) if (r.statuses) console.log(`  ${r.name}: ${r.statuses}`);
 
   const found = (name: string) => results.find((r) => r.name === name);
   const getById = found('GET /api/contacts/:id');
@@ -230,6 +246,13 @@ async function main(): Promise<void> {
   }
   step('goals (informational)');
   console.log(table(['goal', 'result', 'measured'], goals.map(([goal, ok, measured]) => [goal, ok ? 'PASS' : 'MISS', measured])));
+  if (loginAlone && bareLogin) {
+    console.log(
+      `  for reference, login through HTTP with nothing but argon2id behind it: ${fmt(bareLogin.reqPerSec)} per s ` +
+        `(${((100 * bareLogin.reqPerSec) / ceiling.verifiesPerSecond).toFixed(0)}% of the ceiling); ` +
+        `Kith's login is ${((100 * loginAlone.reqPerSec) / bareLogin.reqPerSec).toFixed(0)}% of that`,
+    );
+  }
 }
 
 async function serverVersion(): Promise<string> {
@@ -254,9 +277,9 @@ async function logIn(baseUrl: string, email: string): Promise<string> {
   return ((await response.json()) as { accessToken: string }).accessToken;
 }
 
-// Bounded in time whatever happens: nine load runs (baseline, seven scenarios, the storm), the
+// Bounded in time whatever happens: ten load runs (two baselines, seven scenarios, the storm), the
 // ceiling and a generous allowance for seeding and starting servers.
-const budgetMs = (180 + 9 * (duration + warmup + 10)) * 1000;
+const budgetMs = (180 + 10 * (duration + warmup + 10)) * 1000;
 const watchdog = setTimeout(() => {
   console.error(`\nbenchmark exceeded its ${budgetMs / 1000} s budget; stopping`);
   void cleanup().finally(() => process.exit(1));

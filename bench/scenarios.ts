@@ -116,3 +116,15 @@ export function baselineRequests(fixtures: Fixtures): autocannon.Request[] {
     },
   ];
 }
+
+/** The bare login: the same body Kith's login gets, to a server that only checks the password. */
+export function bareLoginRequests(password: string): autocannon.Request[] {
+  return [
+    {
+      method: 'POST',
+      path: '/login',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'anyone@example.com', password }),
+    },
+  ];
+}

@@ -195,7 +195,10 @@ export async function seed(url: string, options: SeedOptions): Promise<SeededUse
         contactRows.map((column) => column.slice(start, start + batch)),
       );
     }
-    await client.query('analyze');
+    // Settle the fresh rows before anything is measured: set their visibility bits and statistics,
+    // and flush them, so neither the first reads nor a checkpoint land inside a measurement.
+    await client.query('vacuum (analyze)');
+    await client.query('checkpoint');
     return seeded;
   } finally {
     await client.end();

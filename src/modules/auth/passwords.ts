@@ -4,7 +4,8 @@ import { Argon2Pool } from './argon2-pool.js';
 // OWASP's recommended argon2id setting (m=19 MiB, t=2, p=1); @node-rs/argon2 defaults to argon2id.
 // It runs on worker threads at a lower priority, so hashing never blocks the event loop and a
 // burst of logins can't starve the requests that need little CPU.
-const pool = new Argon2Pool({ argon2: { memoryCost: 19_456, timeCost: 2, parallelism: 1 }, nice: 10 });
+export const ARGON2_OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const pool = new Argon2Pool({ argon2: ARGON2_OPTIONS, nice: 10 });
 
 export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordLength } from './password-rules.js';
 
