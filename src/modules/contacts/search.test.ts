@@ -245,7 +245,8 @@ describe('searchContacts properties', () => {
       fc.property(longName, edit, edit, (name, [k1, a1, l1], [k2, a2, l2]) => {
         const c = contact('c', { firstName: name, lastName: 'Zz' });
         const q = typo(typo(name, k1, a1, l1), k2, a2, l2);
-        expect(searchContacts([c], q)).toEqual([c]);
+        // An insertion inside a swapped pair makes three edits in this distance, not two.
+        if (editDistance(q, name) <= 2) expect(searchContacts([c], q)).toEqual([c]);
       }),
     );
   });
