@@ -58,7 +58,7 @@ export class ContactsService {
   }
 
   async get(owner: Owner, id: string): Promise<Contact> {
-    const row = (await this.snapshot(owner)).find(id.toLowerCase());
+    const row = UUID_SHAPE.test(id) ? (await this.snapshot(owner)).find(id.toLowerCase()) : undefined;
     if (!row) throw contactNotFound();
     return presentContact(row);
   }

@@ -47,6 +47,8 @@ describe('create, read, update, delete', () => {
     expect(response.json()).toEqual(created);
     const list = await me.list();
     expect(list.json()).toEqual({ items: [created], total: 1, limit: 20, offset: 0 });
+    // A UUID names the same contact in either case, as it does for PATCH and DELETE in the database.
+    expect((await me.get(created.id.toUpperCase())).json()).toEqual(created);
   });
 
   it('creates with only a first name; the rest is null', async () => {
