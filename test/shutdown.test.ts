@@ -32,13 +32,19 @@ describe('server process', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
 
-    // A sign-up hashes a password (tens of milliseconds): signal while it is in flight.
+    // A sign-up hashes a password (tens of milliseconds): signal once the server has logged its
+    // arrival, while it is in flight. A fixed delay instead raced the request on a busy machine.
     const inFlight = fetch(`${base}/api/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'late@example.com', password: 'a fine long password', name: 'Late' }),
     });
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    const arrived = () =>
+      output.split('\n').some((line) => line.includes('"incoming request"') && line.includes('"url":"/api/auth/register"'));
+    while (!arrived()) {
+      if (Date.now() > deadline) throw new Error(`the sign-up never reached the server:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
     child.kill('SIGTERM');
 
     expect((await inFlight).status).toBe(201);
