@@ -13,7 +13,8 @@ let me: ContactsClient;
 
 beforeAll(async () => {
   first = await createTestApp();
-  second = await createTestApp({ database: first.database });
+  // One SMTP capture for both: either instance's mail worker may deliver a mail the other queued.
+  second = await createTestApp({ database: first.database, smtp: first.smtp });
   me = await signedInClient(first);
 });
 afterAll(async () => {

@@ -75,7 +75,8 @@ describe(`cached contacts on two instances (${usingPostgres ? 'PostgreSQL' : 'PG
 
   beforeAll(async () => {
     reader = await createTestApp();
-    writer = await createTestApp({ database: reader.database });
+    // One SMTP capture for both: either instance's mail worker may deliver a mail the other queued.
+    writer = await createTestApp({ database: reader.database, smtp: reader.smtp });
     me = await signedInClient(reader);
   });
   afterAll(async () => {
