@@ -1,5 +1,6 @@
 import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
+import { preparedPerExecutor } from '../../db/prepared.js';
 import { refreshTokens, sessions, type UserRow, users } from '../../db/schema.js';
 
 /**
@@ -7,34 +8,37 @@ import { refreshTokens, sessions, type UserRow, users } from '../../db/schema.js
  * data-modifying CTE the token insert reads its id from. One round trip instead of four (BEGIN,
  * two INSERTs, COMMIT) on every sign-in, and as atomic as the transaction it replaces.
  */
-export async function createSessionWithRefreshToken(
-  executor: Executor,
-  values: { userId: string; tokenHash: string; now: Date; expiresAt: Date },
-): Promise<string> {
+const createSessionQuery = preparedPerExecutor((executor) => {
   const newSession = executor.$with('new_session').as(
     executor
       .insert(sessions)
-      .values({ userId: values.userId, createdAt: values.now, expiresAt: values.expiresAt })
+      .values({ userId: sql.placeholder('userId'), createdAt: sql.placeholder('now'), expiresAt: sql.placeholder('expiresAt') })
       .returning({ id: sessions.id }),
   );
-  const [row] = await executor
+  return executor
     .with(newSession)
     .insert(refreshTokens)
     .values({
       sessionId: sql`(select ${newSession.id} from ${newSession})`,
-      tokenHash: values.tokenHash,
-      createdAt: values.now,
+      tokenHash: sql.placeholder('tokenHash'),
+      createdAt: sql.placeholder('now'),
     })
-    .returning({ sessionId: refreshTokens.sessionId });
+    .returning({ sessionId: refreshTokens.sessionId })
+    .prepare('create_session_with_refresh_token');
+});
+
+export async function createSessionWithRefreshToken(
+  executor: Executor,
+  values: { userId: string; tokenHash: string; now: Date; expiresAt: Date },
+): Promise<string> {
+  const [row] = await createSessionQuery(executor).execute(values);
   if (!row) throw new Error('session insert returned no row');
   return row.sessionId;
 }
 
-// Runs on every authenticated request, where building the query with Drizzle took about 20% of the
-// server's CPU (CPU profile of GET /api/contacts/:id): so it is built once per database object and
-// run as a prepared statement (on node-postgres also a named one, parsed once per connection).
-function prepareFindUserOfLiveSession(executor: Executor) {
-  return executor
+// Runs on every authenticated request.
+const findUserOfLiveSessionQuery = preparedPerExecutor((executor) =>
+  executor
     .select({ user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -47,12 +51,8 @@ function prepareFindUserOfLiveSession(executor: Executor) {
         gt(sessions.expiresAt, sql.placeholder('now')),
       ),
     )
-    .prepare('find_user_of_live_session');
-}
-
-// Keyed weakly: a transaction gets its own statement (a prepared query is tied to the session it
-// was built on), and both go when the executor does.
-const findUserOfLiveSessionQueries = new WeakMap<Executor, ReturnType<typeof prepareFindUserOfLiveSession>>();
+    .prepare('find_user_of_live_session'),
+);
 
 /** The session's user, if the session belongs to that user and is neither revoked nor expired. */
 export async function findUserOfLiveSession(
@@ -61,12 +61,7 @@ export async function findUserOfLiveSession(
   sessionId: string,
   now: Date,
 ): Promise<UserRow | undefined> {
-  let query = findUserOfLiveSessionQueries.get(executor);
-  if (!query) {
-    query = prepareFindUserOfLiveSession(executor);
-    findUserOfLiveSessionQueries.set(executor, query);
-  }
-  const [row] = await query.execute({ userId, sessionId, now });
+  const [row] = await findUserOfLiveSessionQuery(executor).execute({ userId, sessionId, now });
   return row?.user;
 }
 

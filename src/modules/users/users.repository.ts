@@ -1,5 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
+import { preparedPerExecutor } from '../../db/prepared.js';
 import { type UserRow, users } from '../../db/schema.js';
 
 export async function findUserById(executor: Executor, id: string): Promise<UserRow | undefined> {
@@ -7,9 +8,18 @@ export async function findUserById(executor: Executor, id: string): Promise<User
   return row;
 }
 
+// Runs on every sign-in.
+const findUserByEmailQuery = preparedPerExecutor((executor) =>
+  executor
+    .select()
+    .from(users)
+    .where(eq(users.email, sql.placeholder('email')))
+    .prepare('find_user_by_email'),
+);
+
 /** `email` must already be normalised (trimmed, lower-cased). */
 export async function findUserByEmail(executor: Executor, email: string): Promise<UserRow | undefined> {
-  const [row] = await executor.select().from(users).where(eq(users.email, email));
+  const [row] = await findUserByEmailQuery(executor).execute({ email });
   return row;
 }
 
