@@ -10,7 +10,7 @@ import { matchesFieldFilter, searchContacts } from './search.js';
 const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 
 const compareText = (a: string | null, b: string | null) => collator.compare(a ?? '', b ?? '');
-const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+export const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The default order, and the final tie-breaks of every other: ascending, fully determined. */
 export const compareByName = (a: ContactRow, b: ContactRow) =>

@@ -10,7 +10,7 @@
  * several instances need no coordination.
  */
 import type { ContactRow } from '../../db/schema.js';
-import { compareByName } from './contacts.listing.js';
+import { compareByName, compareIds } from './contacts.listing.js';
 import { birthdayOf, displayName } from './contacts.presenter.js';
 import type { Birthday } from './birthdays.js';
 
@@ -42,7 +42,7 @@ export class ContactsSnapshot {
   /** The contacts with a birthday, ordered by id, so that equal dates and names keep a fixed order. */
   birthdayCandidates(): readonly BirthdayCandidate[] {
     this.birthdays ??= [...this.rows]
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .sort((a, b) => compareIds(a.id, b.id))
       .flatMap((row) => {
         const birthday = birthdayOf(row);
         return birthday ? [{ birthday, value: row, name: displayName(row) }] : [];
