@@ -32,10 +32,10 @@ export interface Argon2PoolOptions {
 
 export class Argon2Pool {
   private readonly threads: number;
+  private readonly workers = new Set<Worker>();
   private readonly idle: Worker[] = [];
   private readonly running = new Map<Worker, Pending>();
   private readonly queue: Pending[] = [];
-  private spawned = 0;
 
   constructor(private readonly options: Argon2PoolOptions) {
     this.threads = options.threads ?? os.availableParallelism();
@@ -59,7 +59,7 @@ export class Argon2Pool {
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      const worker = this.idle.pop() ?? (this.spawned < this.threads ? this.spawn() : undefined);
+      const worker = this.idle.pop() ?? (this.workers.size < this.threads ? this.spawn() : undefined);
       if (!worker) return;
       const pending = this.queue.shift()!;
       this.running.set(worker, pending);
@@ -71,7 +71,7 @@ export class Argon2Pool {
 
   private spawn(): Worker {
     const worker = new Worker(WORKER_URL, { workerData: { options: this.options.argon2, nice: this.options.nice ?? 0 } });
-    this.spawned += 1;
+    this.workers.add(worker);
     worker.unref();
     worker.on('message', (reply: Reply) => {
       const pending = this.running.get(worker);
@@ -85,13 +85,13 @@ export class Argon2Pool {
       this.dispatch();
     });
     // A thread that dies takes its job with it; the job fails and a fresh thread takes its place.
+    // 'error' is followed by 'exit': only the first of them counts.
     const lost = (error: Error) => {
-      if (!this.running.has(worker) && !this.idle.includes(worker)) return; // already handled
+      if (!this.workers.delete(worker)) return;
       const pending = this.running.get(worker);
       this.running.delete(worker);
       const index = this.idle.indexOf(worker);
       if (index >= 0) this.idle.splice(index, 1);
-      this.spawned -= 1;
       pending?.reject(error);
       this.dispatch();
     };
