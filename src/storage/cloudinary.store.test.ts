@@ -1,7 +1,7 @@
 import { v2 as cloudinary } from 'cloudinary';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type TestApp, createTestApp } from '../../test/helpers/app.js';
+import { type TestApp, createSecondInstance, createTestApp } from '../../test/helpers/app.js';
 import { bearer, login, registerVerified } from '../../test/helpers/accounts.js';
 import { EXIF_WITH_GPS, discPng, noiseJpeg, putAvatar } from '../../test/helpers/avatar-uploads.js';
 import { type CloudinaryStandIn, cloudinarySignature, startCloudinaryStandIn } from '../../test/helpers/cloudinary-standin.js';
@@ -36,7 +36,7 @@ const deleteAvatar = (app = t.app) =>
 /** An app on the same database whose Cloudinary calls give up after one second. */
 async function withImpatientApp(run: (app: TestApp['app']) => Promise<void>) {
   const store = new CloudinaryAvatarStore(standIn.url, { timeoutMs: 1000 });
-  const second = await createTestApp({ database: t.database, smtp: t.smtp, deps: { avatarStore: store } });
+  const second = await createSecondInstance(t, { deps: { avatarStore: store } });
   try {
     await run(second.app);
   } finally {

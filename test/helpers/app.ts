@@ -68,3 +68,12 @@ export async function createTestApp(
     },
   };
 }
+
+/**
+ * Another instance on `first`'s database, as a second server behind a load balancer would be. It
+ * shares `first`'s SMTP capture too: either instance's mail worker may deliver a mail the other
+ * queued. Close it before `first`.
+ */
+export function createSecondInstance(first: TestApp, options: { env?: Env; deps?: Partial<AppDeps> } = {}): Promise<TestApp> {
+  return createTestApp({ ...options, database: first.database, smtp: first.smtp });
+}

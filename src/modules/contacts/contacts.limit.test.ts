@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, createTestApp } from '../../../test/helpers/app.js';
+import { type TestApp, createSecondInstance, createTestApp } from '../../../test/helpers/app.js';
 import { type ContactsClient, signedInClient } from '../../../test/helpers/contacts.js';
 import { usingPostgres } from '../../../test/helpers/db.js';
 import { users } from '../../db/schema.js';
@@ -13,8 +13,7 @@ let me: ContactsClient;
 
 beforeAll(async () => {
   first = await createTestApp();
-  // One SMTP capture for both: either instance's mail worker may deliver a mail the other queued.
-  second = await createTestApp({ database: first.database, smtp: first.smtp });
+  second = await createSecondInstance(first);
   me = await signedInClient(first);
 });
 afterAll(async () => {

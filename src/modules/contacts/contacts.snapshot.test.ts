@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, createTestApp } from '../../../test/helpers/app.js';
+import { type TestApp, createSecondInstance, createTestApp } from '../../../test/helpers/app.js';
 import { bearer } from '../../../test/helpers/accounts.js';
 import { type ContactsClient, signedInClient } from '../../../test/helpers/contacts.js';
 import { usingPostgres } from '../../../test/helpers/db.js';
@@ -75,8 +75,7 @@ describe(`cached contacts on two instances (${usingPostgres ? 'PostgreSQL' : 'PG
 
   beforeAll(async () => {
     reader = await createTestApp();
-    // One SMTP capture for both: either instance's mail worker may deliver a mail the other queued.
-    writer = await createTestApp({ database: reader.database, smtp: reader.smtp });
+    writer = await createSecondInstance(reader);
     me = await signedInClient(reader);
   });
   afterAll(async () => {

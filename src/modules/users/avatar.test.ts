@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, createTestApp } from '../../../test/helpers/app.js';
+import { type TestApp, createSecondInstance, createTestApp } from '../../../test/helpers/app.js';
 import { bearer, login, registerVerified } from '../../../test/helpers/accounts.js';
 import {
   EXIF_WITH_GPS,
@@ -252,7 +252,7 @@ describe('when the store fails', () => {
 
     // A second instance on the same database whose disk can't be written (the parent is a file).
     const broken = new LocalDiskAvatarStore({ dir: path.join(avatarDir(), before.files[0]!, 'avatars'), publicUrl: 'http://x' });
-    const second = await createTestApp({ database: t.database, smtp: t.smtp, deps: { avatarStore: broken } });
+    const second = await createSecondInstance(t, { deps: { avatarStore: broken } });
     try {
       const response = await putAvatar(second.app, accessToken, [{ data: await noiseJpeg(64, 64) }]);
       expect(response.statusCode).toBe(503);
