@@ -17,8 +17,12 @@ import { OutboxWorker } from './mail/outbox.worker.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { authenticateWith } from './modules/auth/authenticate.js';
+import { contactPhotoRoutes } from './modules/contacts/contact-photo.routes.js';
+import { ContactPhotoService } from './modules/contacts/contact-photo.service.js';
 import { contactsRoutes } from './modules/contacts/contacts.routes.js';
 import { ContactsService } from './modules/contacts/contacts.service.js';
+import { trashRoutes } from './modules/contacts/trash.routes.js';
+import { TrashService } from './modules/contacts/trash.service.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { avatarRoutes } from './modules/users/avatar.routes.js';
 import { AvatarService } from './modules/users/avatar.service.js';
@@ -26,6 +30,7 @@ import { defaultAvatarRoutes, usersRoutes } from './modules/users/users.routes.j
 import { UsersService } from './modules/users/users.service.js';
 import type { AvatarStore } from './storage/avatar-store.js';
 import { createAvatarStore } from './storage/create-avatar-store.js';
+import { PictureSlot } from './storage/picture-slot.js';
 import { webApp } from './web/web.plugin.js';
 
 export interface AppDeps {
@@ -38,6 +43,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** Defaults to Cloudinary when CLOUDINARY_URL is set, else files in $DATA_DIR/avatars served by the app. */
   avatarStore?: AvatarStore;
+  /** The trash's purge job: how often it runs (default hourly); tests turn it off to run it by hand. */
+  trash?: { purgeIntervalMs?: number; purgeOnStart?: boolean };
   /** The built web app to serve; defaults to web/dist. */
   webDistDir?: string;
 }
@@ -120,15 +127,24 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   await app.register(avatarRoutes, { prefix: '/api', avatars, store: avatarStore, authenticate });
   const contacts = new ContactsService({ db: deps.database.db, clock, cacheBytes: config.contactsCacheBytes });
   await app.register(contactsRoutes, { prefix: '/api/contacts', contacts, authenticate });
+  const pictures = new PictureSlot({ store: avatarStore, logger: app.log });
+  const photos = new ContactPhotoService({ db: deps.database.db, clock, pictures });
+  await app.register(contactPhotoRoutes, { prefix: '/api/contacts', photos, authenticate });
+  const trash = new TrashService({ db: deps.database.db, clock, pictures, logger: app.log, ...deps.trash });
+  await app.register(trashRoutes, { prefix: '/api/contacts', trash, authenticate });
 
   // Last: the web app answers GETs no API route took (and /api/dev/mailbox in development).
   await app.register(webApp, { config, distDir: deps.webDistDir });
 
-  app.addHook('onReady', async () => outbox.start());
+  app.addHook('onReady', async () => {
+    outbox.start();
+    if (deps.trash?.purgeOnStart !== false) trash.start();
+  });
   // Runs after in-flight requests have finished: stop the worker (its current delivery completes),
   // then release the connections it and the routes used.
   app.addHook('onClose', async () => {
     await outbox.stop();
+    await trash.stop();
     await mailer.close();
     redis?.disconnect();
   });

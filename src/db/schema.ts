@@ -1,5 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { Address, EmailEntry, WebsiteEntry } from '../modules/contacts/contact-details.schemas.js';
+
+/** A stored phone number: E.164, the text as the user (or their phone) wrote it, and a label. */
+export interface StoredPhone {
+  value: string;
+  input: string;
+  label: string | null;
+}
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -19,7 +27,7 @@ export const users = pgTable(
     /** The uploaded avatar's public URL; null means the generated default. */
     avatarUrl: text('avatar_url'),
     /**
-     * Kept in step with the user's contacts in the same transaction; the CHECK makes the
+     * The user's contacts outside the trash, kept in step in the same transaction; the CHECK makes the
      * 100-contact limit hold whatever the application does, on every instance.
      */
     contactCount: integer('contact_count').notNull().default(0),
@@ -47,12 +55,20 @@ export const contacts = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     firstName: text('first_name').notNull(),
     lastName: text('last_name'),
-    /** Lower-cased. */
-    email: text('email'),
-    /** E.164. */
-    phone: text('phone'),
-    /** The phone number as the user typed it. */
-    phoneInput: text('phone_input'),
+    /**
+     * The lists are JSON arrays: a contact has at most a few of each, they are always read and
+     * written whole with the contact, and searching happens in the application. The first entry of
+     * `emails` / `phones` is what the API calls `email` / `phone`.
+     */
+    emails: jsonb('emails').$type<EmailEntry[]>().notNull().default([]),
+    phones: jsonb('phones').$type<StoredPhone[]>().notNull().default([]),
+    addresses: jsonb('addresses').$type<Address[]>().notNull().default([]),
+    websites: jsonb('websites').$type<WebsiteEntry[]>().notNull().default([]),
+    organization: text('organization'),
+    jobTitle: text('job_title'),
+    /** Where the contact's picture lives in the picture store, and its public URL. */
+    photoKey: text('photo_key'),
+    photoUrl: text('photo_url'),
     /** Null when the year is unknown (`--MM-DD`). */
     birthdayYear: integer('birthday_year'),
     birthdayMonth: integer('birthday_month'),
@@ -60,9 +76,14 @@ export const contacts = pgTable(
     notes: text('notes'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    /** Set while the contact is in the trash; it is purged for good 30 days later. */
+    deletedAt: timestamptz('deleted_at'),
   },
   (t) => [
     index('contacts_user_id_created_at_idx').on(t.userId, t.createdAt),
+    index('contacts_deleted_at_idx').on(t.deletedAt).where(sql`${t.deletedAt} is not null`),
+    check('contacts_lists_check', sql`jsonb_typeof(${t.emails}) = 'array' and jsonb_typeof(${t.phones}) = 'array'
+        and jsonb_typeof(${t.addresses}) = 'array' and jsonb_typeof(${t.websites}) = 'array'`),
     check(
       'contacts_birthday_check',
       sql`(${t.birthdayMonth} is null and ${t.birthdayDay} is null and ${t.birthdayYear} is null)

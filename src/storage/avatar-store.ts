@@ -24,11 +24,12 @@ export interface AvatarFile {
 
 export interface AvatarStore {
   /**
-   * Stores the user's new picture. The previous one (if any) is left alone unless the store keeps a
-   * single object per user and overwrites it; the caller removes an old key that differs from the new.
-   * Throws AvatarStoreError when the store fails or does not answer in time.
+   * Stores a new picture for `owner`, a stable name of what it shows: a user id for an avatar,
+   * `contacts/<contactId>` for a contact's photo. The previous one (if any) is left alone unless
+   * the store keeps a single object per owner and overwrites it; the caller removes an old key that
+   * differs from the new. Throws AvatarStoreError when the store fails or does not answer in time.
    */
-  save(userId: string, image: AvatarImage): Promise<StoredAvatar>;
+  save(owner: string, image: AvatarImage): Promise<StoredAvatar>;
   /** Removes a stored picture; a key that no longer exists is not an error. Throws AvatarStoreError. */
   remove(key: string): Promise<void>;
   /**

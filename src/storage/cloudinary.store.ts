@@ -8,7 +8,7 @@ export const DEFAULT_CLOUDINARY_TIMEOUT_MS = 10_000;
 export interface CloudinaryStoreOptions {
   /** Gives up on one call to Cloudinary after this long (default 10 s). */
   timeoutMs?: number;
-  /** Public ids are `<folder>/<userId>` (default `kith/avatars`). */
+  /** Public ids are `<folder>/<owner>` (default `kith/avatars`): `<userId>`, or `contacts/<contactId>`. */
   folder?: string;
 }
 
@@ -41,7 +41,7 @@ const uploadResultSchema = z.object({
 });
 
 /**
- * One Cloudinary image per user (`kith/avatars/<userId>`), overwritten on every upload and
+ * One Cloudinary image per owner (`kith/avatars/<userId>`, `kith/avatars/contacts/<contactId>`), overwritten on every upload and
  * invalidated on the CDN; the versioned `secure_url` Cloudinary returns changes with each upload,
  * so browsers and caches fetch the new picture.
  *
@@ -64,10 +64,10 @@ export class CloudinaryAvatarStore implements AvatarStore {
     this.agent = this.credentials.upload_prefix?.startsWith('http:') ? new http.Agent() : undefined;
   }
 
-  async save(userId: string, image: AvatarImage): Promise<StoredAvatar> {
+  async save(owner: string, image: AvatarImage): Promise<StoredAvatar> {
     const options: UploadApiOptions = {
       ...this.callOptions(),
-      public_id: `${this.folder}/${userId}`,
+      public_id: `${this.folder}/${owner}`,
       resource_type: 'image',
       type: 'upload',
       overwrite: true,

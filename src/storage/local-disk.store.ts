@@ -18,7 +18,7 @@ const contentTypes = { jpg: 'image/jpeg', png: 'image/png' } as const;
 export class LocalDiskAvatarStore implements AvatarStore {
   constructor(private readonly options: { dir: string; publicUrl: string }) {}
 
-  async save(_userId: string, image: AvatarImage): Promise<StoredAvatar> {
+  async save(_owner: string, image: AvatarImage): Promise<StoredAvatar> {
     const name = `${randomBytes(16).toString('base64url')}.${image.format === 'png' ? 'png' : 'jpg'}`;
     const file = path.join(this.options.dir, name);
     // Written under a name the file route never matches, then renamed: a reader sees all or nothing.

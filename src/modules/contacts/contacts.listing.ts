@@ -4,7 +4,7 @@
  */
 import type { ContactRow } from '../../db/schema.js';
 import type { ListContactsQuery, SortKey } from './contacts.schemas.js';
-import { matchesFieldFilter, searchContacts } from './search.js';
+import { matchesAnyFieldFilter, matchesFieldFilter, searchContacts } from './search.js';
 
 // Fixed locale so the order doesn't depend on the server's LANG; 'base' ignores case and accents.
 const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
@@ -64,8 +64,8 @@ export function selectContacts(rowsInNameOrder: readonly ContactRow[], query: Li
     (row) =>
       (query.firstName === undefined || matchesFieldFilter(row.firstName, query.firstName, 'text')) &&
       (query.lastName === undefined || matchesFieldFilter(row.lastName, query.lastName, 'text')) &&
-      (query.email === undefined || matchesFieldFilter(row.email, query.email, 'text')) &&
-      (query.phone === undefined || matchesFieldFilter(row.phone, query.phone, 'digits')),
+      (query.email === undefined || matchesAnyFieldFilter(row.emails, query.email, 'text')) &&
+      (query.phone === undefined || matchesAnyFieldFilter(row.phones, query.phone, 'digits')),
   );
   let matched = query.q === undefined ? filtered : searchContacts(filtered, query.q);
   if (query.sort !== undefined) matched = matched.sort(comparatorFor(query.sort));

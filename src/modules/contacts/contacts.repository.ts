@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../db/client.js';
 import { type ContactRow, contacts, users } from '../../db/schema.js';
 import { MAX_CONTACTS_PER_USER } from './contacts.schemas.js';
@@ -6,25 +6,39 @@ import { MAX_CONTACTS_PER_USER } from './contacts.schemas.js';
 /** The columns a client can set, already validated and normalised by the service. */
 export type ContactValues = Pick<
   ContactRow,
-  'firstName' | 'lastName' | 'email' | 'phone' | 'phoneInput' | 'birthdayYear' | 'birthdayMonth' | 'birthdayDay' | 'notes'
+  | 'firstName'
+  | 'lastName'
+  | 'emails'
+  | 'phones'
+  | 'addresses'
+  | 'websites'
+  | 'organization'
+  | 'jobTitle'
+  | 'birthdayYear'
+  | 'birthdayMonth'
+  | 'birthdayDay'
+  | 'notes'
 >;
 
-const ownedBy = (userId: string, id: string) => and(eq(contacts.userId, userId), eq(contacts.id, id));
+export const ownedBy = (userId: string, id: string) => and(eq(contacts.userId, userId), eq(contacts.id, id));
+/** One of the user's contacts outside the trash: the only ones reads and edits ever see. */
+export const liveOwnedBy = (userId: string, id: string) => and(ownedBy(userId, id), isNull(contacts.deletedAt));
+export const trashedOwnedBy = (userId: string, id: string) => and(ownedBy(userId, id), isNotNull(contacts.deletedAt));
 /** Every write to a user's contacts sets this on the user's row in the same transaction. */
-const nextVersion = sql`${users.contactsVersion} + 1`;
+export const nextVersion = sql`${users.contactsVersion} + 1`;
 
-/** Every contact of the user (at most 100), oldest first; the service filters, ranks and pages. */
+/** Every contact of the user outside the trash (at most 100), oldest first; the service filters, ranks and pages. */
 export async function listContacts(executor: Executor, userId: string): Promise<ContactRow[]> {
   return executor
     .select()
     .from(contacts)
-    .where(eq(contacts.userId, userId))
+    .where(and(eq(contacts.userId, userId), isNull(contacts.deletedAt)))
     .orderBy(asc(contacts.createdAt), asc(contacts.id));
 }
 
 /** `id` must be UUID-shaped (the database refuses anything else with an error, not "no row"). */
 export async function findContact(executor: Executor, userId: string, id: string): Promise<ContactRow | undefined> {
-  const [row] = await executor.select().from(contacts).where(ownedBy(userId, id));
+  const [row] = await executor.select().from(contacts).where(liveOwnedBy(userId, id));
   return row;
 }
 
@@ -61,35 +75,31 @@ export async function insertContact(
   }
 }
 
-/** Updates the contact and moves the user's contacts version on, in one transaction. */
+/**
+ * Works out the change from the contact as it is (a PATCH of `email` edits the first entry of the
+ * list), then writes it and moves the user's contacts version on, in one transaction with the row
+ * locked, so two edits at once can't each start from the same list. An empty change writes
+ * nothing and leaves updatedAt alone.
+ */
 export async function updateContact(
   db: Db,
   userId: string,
   id: string,
-  values: Partial<ContactValues>,
+  change: (current: ContactRow) => Partial<ContactValues>,
   now: Date,
 ): Promise<ContactRow | undefined> {
   return db.transaction(async (tx) => {
+    const [current] = await tx.select().from(contacts).where(liveOwnedBy(userId, id)).for('update');
+    if (!current) return undefined;
+    const values = change(current);
+    if (Object.keys(values).length === 0) return current;
     const [row] = await tx
       .update(contacts)
       .set({ ...values, updatedAt: now })
       .where(ownedBy(userId, id))
       .returning();
-    if (row) await tx.update(users).set({ contactsVersion: nextVersion }).where(eq(users.id, userId));
+    await tx.update(users).set({ contactsVersion: nextVersion }).where(eq(users.id, userId));
     return row;
-  });
-}
-
-/** Deletes the contact and frees its slot in one transaction; false when the user has no such contact. */
-export async function deleteContact(db: Db, userId: string, id: string): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const [deleted] = await tx.delete(contacts).where(ownedBy(userId, id)).returning({ id: contacts.id });
-    if (!deleted) return false;
-    await tx
-      .update(users)
-      .set({ contactCount: sql`${users.contactCount} - 1`, contactsVersion: nextVersion })
-      .where(and(eq(users.id, userId), gt(users.contactCount, 0)));
-    return true;
   });
 }
 

@@ -6,22 +6,16 @@
  */
 import { z } from 'zod';
 import { MAX_WINDOW_DAYS, parseBirthday, parseCalendarDate } from './birthdays.js';
+import {
+  blankToNull,
+  contactDetailsFields,
+  contactDetailsInputFields,
+  emailValueSchema,
+  optionalText,
+  phoneValueSchema,
+} from './contact-details.schemas.js';
 
 export const MAX_CONTACTS_PER_USER = 100;
-
-// An empty (or all-blank) optional field means "no value", so a form can send what its inputs hold.
-const blankToNull = (value: string): string | null => (value === '' ? null : value);
-
-/** An optional text field: trimmed, at most `max` characters; blank or null clears it. */
-const optionalText = (max: number, example: string) =>
-  z
-    .string()
-    .trim()
-    .max(max, { error: `Use at most ${max} characters` })
-    .transform(blankToNull)
-    .nullable()
-    .optional()
-    .meta({ description: `At most ${max} characters; empty or null clears it`, example });
 
 const firstNameSchema = z
   .string()
@@ -33,25 +27,27 @@ const firstNameSchema = z
 const contactEmailSchema = z
   .string()
   .trim()
-  .toLowerCase()
-  .max(254, { error: 'Use at most 254 characters' })
   .transform(blankToNull)
-  .pipe(z.email({ error: 'Enter a valid email address' }).nullable())
+  .pipe(emailValueSchema.nullable())
   .nullable()
   .optional()
-  .meta({ format: 'email', description: 'Stored lower-cased; empty or null clears it', example: 'ada@example.com' });
+  .meta({
+    format: 'email',
+    description: 'The first of `emails`: writing it replaces that entry (keeping its label); empty or null removes it',
+    example: 'ada@example.com',
+  });
 
 const phoneSchema = z
   .string()
   .trim()
-  .max(64, { error: 'Use at most 64 characters' })
   .transform(blankToNull)
+  .pipe(phoneValueSchema.nullable())
   .nullable()
   .optional()
   .meta({
     description:
-      'As people write it ("050 123 45 67", "+44 (0)20 7946 0958"); stored in E.164. A number without ' +
-      "a country code is read in the user's region, and refused when no region is set.",
+      'The first of `phones`: writing it replaces that entry (keeping its label); empty or null removes it. ' +
+      'As people write it; stored in E.164, read in the user’s region without a country code.',
     example: '+380 50 123 4567',
   });
 
@@ -73,14 +69,29 @@ const contactFields = {
   phone: phoneSchema,
   birthday: birthdaySchema,
   notes: optionalText(2000, 'Met at the Analytical Society'),
+  ...contactDetailsInputFields,
 };
 
+/** `email` is the first of `emails` (and `phone` of `phones`): a body may set one or the other. */
+function oneOfEachPair(body: { email?: unknown; emails?: unknown; phone?: unknown; phones?: unknown }, ctx: z.RefinementCtx) {
+  for (const [single, list] of [
+    ['email', 'emails'],
+    ['phone', 'phones'],
+  ] as const) {
+    if (body[single] !== undefined && body[list] !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [list], message: `Send either ${single} or ${list}, not both` });
+    }
+  }
+}
+
 /** POST body. Unknown fields (`id`, `userId`, `createdAt`, ...) are a 400, so none can be set. */
-export const contactInputSchema = z.strictObject(contactFields);
+export const contactInputSchema = z.strictObject(contactFields).superRefine(oneOfEachPair);
 export type ContactInput = z.output<typeof contactInputSchema>;
 
 /** PATCH body: any subset of the fields; null (or blank) clears an optional one; firstName can't be cleared. */
-export const contactPatchSchema = z.strictObject({ ...contactFields, firstName: firstNameSchema.optional() });
+export const contactPatchSchema = z
+  .strictObject({ ...contactFields, firstName: firstNameSchema.optional() })
+  .superRefine(oneOfEachPair);
 export type ContactPatch = z.output<typeof contactPatchSchema>;
 
 export const contactSchema = z
@@ -88,15 +99,32 @@ export const contactSchema = z
     id: z.uuid(),
     firstName: z.string(),
     lastName: z.string().nullable(),
-    email: z.string().nullable(),
-    phone: z.string().nullable().meta({ description: 'E.164', example: '+380501234567' }),
+    email: z.string().nullable().meta({ description: 'The first of `emails`, or null' }),
+    phone: z.string().nullable().meta({ description: 'The first of `phones` (E.164), or null', example: '+380501234567' }),
     birthday: z.string().nullable().meta({ description: '`YYYY-MM-DD`, or `--MM-DD` when the year is unknown' }),
     notes: z.string().nullable(),
+    ...contactDetailsFields,
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
   .meta({ id: 'Contact' });
 export type Contact = z.infer<typeof contactSchema>;
+
+export const trashedContactSchema = contactSchema
+  .extend({
+    deletedAt: z.iso.datetime(),
+    purgeAt: z.iso.datetime().meta({ description: 'When the contact will be deleted for good (30 days after deletedAt)' }),
+  })
+  .meta({ id: 'TrashedContact' });
+export type TrashedContact = z.infer<typeof trashedContactSchema>;
+
+export const trashListSchema = z
+  .object({ items: z.array(trashedContactSchema).meta({ description: 'Newest deletion first' }) })
+  .meta({ id: 'Trash' });
+export type TrashList = z.infer<typeof trashListSchema>;
+
+/** How long a deleted contact stays in the trash. */
+export const TRASH_RETENTION_DAYS = 30;
 
 export const sortKeys = ['firstName', 'lastName', 'createdAt', 'birthday'] as const;
 export type SortKey = (typeof sortKeys)[number];
@@ -106,13 +134,14 @@ const filterText = (description: string) => z.string().max(200).optional().meta(
 
 export const listContactsQuerySchema = z.object({
   q: filterText(
-    'Search first, last and full name, email, phone (by digits) and notes, ignoring case and accents; ' +
+    'Search first, last and full name, every email and phone (by digits), notes, organization, job title and ' +
+      "the addresses' locality and country, ignoring case and accents; " +
       'near misses ("Jhon" for "John") match too, ranked after exact matches',
   ),
   firstName: filterText('Only contacts whose first name contains this (case- and accent-insensitive)'),
   lastName: filterText('Only contacts whose last name contains this (case- and accent-insensitive)'),
-  email: filterText('Only contacts whose email contains this (case-insensitive)'),
-  phone: filterText('Only contacts whose phone number contains these digits, however formatted'),
+  email: filterText('Only contacts with an email containing this (case-insensitive), in any entry of `emails`'),
+  phone: filterText('Only contacts with a phone number containing these digits, however formatted, in any entry of `phones`'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   sort: z

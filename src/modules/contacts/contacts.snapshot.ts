@@ -55,10 +55,14 @@ export class ContactsSnapshot {
     let bytes = 0;
     for (const row of this.rows) {
       bytes += 600;
-      for (const text of [row.firstName, row.lastName, row.email, row.phone, row.phoneInput, row.notes]) {
+      const texts = [row.firstName, row.lastName, row.notes, row.organization, row.jobTitle, row.photoUrl];
+      for (const text of texts) {
         // Twice: once as stored, once normalised for search.
         bytes += 4 * (text?.length ?? 0);
       }
+      // The lists, roughly: their JSON size, twice again, plus an allowance per entry.
+      const lists = [row.emails, row.phones, row.addresses, row.websites];
+      for (const list of lists) if (list.length > 0) bytes += 4 * JSON.stringify(list).length + 100 * list.length;
     }
     return bytes;
   }

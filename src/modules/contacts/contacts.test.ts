@@ -34,6 +34,14 @@ describe('create, read, update, delete', () => {
       phone: '+442079460958',
       birthday: '1815-12-10',
       notes: 'Met at the Analytical Society',
+      // The one email and phone are the first (and only) entries of their lists.
+      emails: [{ value: 'ada@example.com', label: null }],
+      phones: [{ value: '+442079460958', label: null }],
+      addresses: [],
+      websites: [],
+      organization: null,
+      jobTitle: null,
+      photoUrl: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -285,7 +293,24 @@ describe('OpenAPI', () => {
       expect(Object.keys(operation.responses).sort()).toEqual([...statuses].sort());
     }
     expect(Object.keys(doc.components.schemas.Contact.properties).sort()).toEqual(
-      ['birthday', 'createdAt', 'email', 'firstName', 'id', 'lastName', 'notes', 'phone', 'updatedAt'],
+      [
+        'addresses',
+        'birthday',
+        'createdAt',
+        'email',
+        'emails',
+        'firstName',
+        'id',
+        'jobTitle',
+        'lastName',
+        'notes',
+        'organization',
+        'phone',
+        'phones',
+        'photoUrl',
+        'updatedAt',
+        'websites',
+      ],
     );
     const body = doc.paths['/api/contacts'].post.requestBody;
     expect(body.content['application/json'].schema).toMatchObject({ additionalProperties: false, required: ['firstName'] });

@@ -5,13 +5,20 @@ import { type SearchableContact, digitsOf, editDistance, matchesFieldFilter, nor
 
 type Row = SearchableContact & { id: string };
 
-const contact = (id: string, fields: Partial<SearchableContact> = {}): Row => ({
+/** A contact; `email` and `phone` are shorthand for a one-entry list. */
+const contact = (
+  id: string,
+  { email, phone, ...fields }: Partial<SearchableContact> & { email?: string; phone?: string } = {},
+): Row => ({
   id,
   firstName: id,
   lastName: null,
-  email: null,
-  phone: null,
+  emails: email ? [{ value: email }] : [],
+  phones: phone ? [{ value: phone }] : [],
   notes: null,
+  organization: null,
+  jobTitle: null,
+  addresses: [],
   ...fields,
 });
 

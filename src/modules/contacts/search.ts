@@ -7,9 +7,12 @@
 export interface SearchableContact {
   firstName: string;
   lastName: string | null;
-  email: string | null;
-  phone: string | null;
+  emails: ReadonlyArray<{ value: string }>;
+  phones: ReadonlyArray<{ value: string }>;
   notes: string | null;
+  organization: string | null;
+  jobTitle: string | null;
+  addresses: ReadonlyArray<{ locality: string | null; country: string | null }>;
 }
 
 // Letters that carry no combining mark after decomposition, so stripping marks can't fold them.
@@ -67,6 +70,9 @@ function phoneNeedles(text: string): string[] {
 function phoneMatches(phoneDigits: string, needles: string[]): boolean {
   return phoneDigits !== '' && needles.some((needle) => phoneDigits.includes(needle));
 }
+
+const anyPhoneMatches = (phonesDigits: readonly string[], needles: string[]) =>
+  phonesDigits.some((digits) => phoneMatches(digits, needles));
 
 /** A word as code points, so that a letter outside the BMP counts as one edit, not two. */
 type Codes = readonly number[];
@@ -141,10 +147,10 @@ const withoutPunctuation = (text: string) => text.replace(/[^\p{L}\p{N} ]+/gu, '
 interface PreparedContact {
   names: string[]; // first, last, "first last": each normalized, with and without punctuation
   nameWords: string[];
-  fuzzyWords: Word[]; // name words and the email's local-part words
-  email: string;
-  notes: string;
-  phoneDigits: string;
+  fuzzyWords: Word[]; // name words and the emails' local-part words
+  /** Every email, the notes, organization, job title, and the addresses' localities and countries. */
+  others: string[];
+  phonesDigits: string[];
 }
 
 // Contacts are prepared once per object: a snapshot (contacts.snapshot.ts) keeps the same row
@@ -166,15 +172,21 @@ function prepare(c: SearchableContact): PreparedContact {
   const full = last ? `${first} ${last}` : first;
   const names = [...new Set([first, last, full, ...[first, last, full].map(withoutPunctuation)])].filter(Boolean);
   const nameWords = words(full);
-  const email = normalizeText(c.email ?? '');
-  const localPart = email.split('@')[0] ?? '';
+  const emails = c.emails.map((e) => normalizeText(e.value));
+  const localPartWords = emails.flatMap((email) => words(email.split('@')[0] ?? ''));
+  const others = [
+    ...emails,
+    c.notes,
+    c.organization,
+    c.jobTitle,
+    ...c.addresses.flatMap((a) => [a.locality, a.country]),
+  ].flatMap((text) => (text ? [normalizeText(text)] : []));
   return {
     names,
     nameWords,
-    fuzzyWords: [...new Set([...nameWords, ...words(localPart)])].map(wordOf),
-    email,
-    notes: normalizeText(c.notes ?? ''),
-    phoneDigits: digitsOf(c.phone ?? ''),
+    fuzzyWords: [...new Set([...nameWords, ...localPartWords])].map(wordOf),
+    others,
+    phonesDigits: c.phones.map((p) => digitsOf(p.value)).filter(Boolean),
   };
 }
 
@@ -224,8 +236,8 @@ function tokenTier(token: QueryToken, c: PreparedContact, digitTokensSearchPhone
   if (c.names.includes(text) || c.nameWords.includes(text)) return Tier.nameExact;
   if (c.names.some((n) => n.startsWith(text)) || c.nameWords.some((w) => w.startsWith(text))) return Tier.namePrefix;
   if (c.names.some((n) => n.includes(text))) return Tier.nameSubstring;
-  if (c.email.includes(text) || c.notes.includes(text)) return Tier.otherField;
-  if (digitTokensSearchPhone && phoneMatches(c.phoneDigits, token.phoneNeedles)) return Tier.otherField;
+  if (c.others.some((other) => other.includes(text))) return Tier.otherField;
+  if (digitTokensSearchPhone && anyPhoneMatches(c.phonesDigits, token.phoneNeedles)) return Tier.otherField;
   return fuzzyTier(token, c.fuzzyWords);
 }
 
@@ -245,7 +257,7 @@ interface Score {
 
 function score(c: PreparedContact, phrase: string, tokens: QueryToken[], phoneQuery: string[]): Score | undefined {
   // A query that is only a phone number matches by digits, however either side was formatted.
-  if (phoneQuery.length > 0 && phoneMatches(c.phoneDigits, phoneQuery)) {
+  if (phoneQuery.length > 0 && anyPhoneMatches(c.phonesDigits, phoneQuery)) {
     return { weakest: Tier.otherField, phrase: 1, total: Tier.otherField };
   }
   let weakest = 0;
@@ -296,4 +308,14 @@ export function matchesFieldFilter(value: string | null, filter: string, kind: '
   const digits = digitsOf(filter);
   if (digits === '' || value === null) return false;
   return phoneMatches(digitsOf(value), digitNeedles(digits));
+}
+
+/** A per-field filter on a list (every email, every phone): true when any entry matches. */
+export function matchesAnyFieldFilter(
+  entries: ReadonlyArray<{ value: string }>,
+  filter: string,
+  kind: 'text' | 'digits',
+): boolean {
+  if (entries.length === 0) return matchesFieldFilter(null, filter, kind);
+  return entries.some((entry) => matchesFieldFilter(entry.value, filter, kind));
 }

@@ -1,0 +1,37 @@
+import type { Db } from '../../db/client.js';
+import type { Clock } from '../../lib/clock.js';
+import type { StoredAvatar } from '../../storage/avatar-store.js';
+import type { PictureSlot } from '../../storage/picture-slot.js';
+import { findContactPhotoKey, swapContactPhoto } from './contact-photo.repository.js';
+import { contactNotFound, type Owner, UUID_SHAPE } from './contacts.service.js';
+import { presentContact } from './contacts.presenter.js';
+import type { Contact } from './contacts.schemas.js';
+
+/** A contact's picture, through the same checks, re-encoding and store as the user's avatar. */
+export class ContactPhotoService {
+  constructor(private readonly deps: { db: Db; clock: Clock; pictures: PictureSlot }) {}
+
+  async replace(owner: Owner, id: string, upload: Buffer): Promise<Contact> {
+    const current = await this.currentKey(owner, id);
+    const row = await this.deps.pictures.replace(`contacts/${id.toLowerCase()}`, upload, current, this.swap(owner, id));
+    if (!row) throw contactNotFound();
+    return presentContact(row);
+  }
+
+  async remove(owner: Owner, id: string): Promise<Contact> {
+    const row = await this.deps.pictures.remove(await this.currentKey(owner, id), this.swap(owner, id));
+    if (!row) throw contactNotFound();
+    return presentContact(row);
+  }
+
+  /** The contact's photo key now; 404 for anything but one of the owner's live contacts. */
+  private async currentKey(owner: Owner, id: string): Promise<string | null> {
+    const key = UUID_SHAPE.test(id) ? await findContactPhotoKey(this.deps.db, owner.id, id) : undefined;
+    if (key === undefined) throw contactNotFound();
+    return key;
+  }
+
+  private swap(owner: Owner, id: string) {
+    return (picture: StoredAvatar | null) => swapContactPhoto(this.deps.db, owner.id, id, picture, this.deps.clock.now());
+  }
+}
