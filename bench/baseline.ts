@@ -13,9 +13,10 @@ import pg from 'pg';
 import { ARGON2_OPTIONS } from '../src/modules/auth/passwords.js';
 
 const SELECT_CONTACT =
-  'select "id", "user_id", "first_name", "last_name", "email", "phone", "phone_input", "birthday_year", ' +
-  '"birthday_month", "birthday_day", "notes", "created_at", "updated_at" from "contacts" ' +
-  'where ("contacts"."user_id" = $1 and "contacts"."id" = $2)';
+  'select "id", "user_id", "first_name", "last_name", "emails", "phones", "addresses", "websites", ' +
+  '"organization", "job_title", "photo_key", "photo_url", "birthday_year", "birthday_month", "birthday_day", ' +
+  '"notes", "created_at", "updated_at", "deleted_at" from "contacts" ' +
+  'where ("contacts"."user_id" = $1 and "contacts"."id" = $2 and "contacts"."deleted_at" is null)';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_SIZE ?? 10) });
 pool.on('error', () => undefined);

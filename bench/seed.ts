@@ -118,9 +118,8 @@ const CONTACT_COLUMNS = [
   ['user_id', 'uuid'],
   ['first_name', 'text'],
   ['last_name', 'text'],
-  ['email', 'text'],
-  ['phone', 'text'],
-  ['phone_input', 'text'],
+  ['emails', 'jsonb'],
+  ['phones', 'jsonb'],
   ['birthday_year', 'int'],
   ['birthday_month', 'int'],
   ['birthday_day', 'int'],
@@ -155,6 +154,9 @@ export async function seed(url: string, options: SeedOptions): Promise<SeededUse
         const firstName = random.pick(FIRST_NAMES);
         const lastName = random.chance(0.9) ? random.pick(LAST_NAMES) : null;
         const e164 = random.chance(0.8) ? phone(random) : null;
+        const email = random.chance(0.85)
+          ? `${ascii(firstName)}.${ascii(lastName ?? 'x')}${random.int(1, 99)}@${random.pick(DOMAINS)}`
+          : null;
         const hasBirthday = random.chance(0.75);
         const year = hasBirthday && random.chance(0.85) ? random.int(1950, 2008) : null;
         const month = hasBirthday ? random.int(1, 12) : null;
@@ -164,9 +166,8 @@ export async function seed(url: string, options: SeedOptions): Promise<SeededUse
           user.id,
           firstName,
           lastName,
-          random.chance(0.85) ? `${ascii(firstName)}.${ascii(lastName ?? 'x')}${random.int(1, 99)}@${random.pick(DOMAINS)}` : null,
-          e164,
-          e164,
+          JSON.stringify(email ? [{ value: email, label: null }] : []),
+          JSON.stringify(e164 ? [{ value: e164, input: e164, label: null }] : []),
           year,
           month,
           day,

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, createSecondInstance, createTestApp } from '../../../test/helpers/app.js';
+import { bearer } from '../../../test/helpers/accounts.js';
 import { type ContactsClient, signedInClient } from '../../../test/helpers/contacts.js';
 import { usingPostgres } from '../../../test/helpers/db.js';
 import { users } from '../../db/schema.js';
@@ -21,9 +22,9 @@ afterAll(async () => {
   await first.close();
 });
 
-async function seed(count: number) {
+async function seed(count: number, client = me) {
   for (let start = 0; start < count; start += 20) {
-    const batch = Array.from({ length: Math.min(20, count - start) }, (_, i) => me.add({ firstName: `Seed ${start + i}` }));
+    const batch = Array.from({ length: Math.min(20, count - start) }, (_, i) => client.add({ firstName: `Seed ${start + i}` }));
     await Promise.all(batch);
   }
 }
@@ -101,5 +102,36 @@ describe(`the 100-contact limit (${usingPostgres ? 'PostgreSQL' : 'PGlite'})`, (
     expect(isCheckViolation(error, 'another_constraint')).toBe(false);
     expect(isCheckViolation(new Error('boom'))).toBe(false);
     expect(await contactCount(db, me.userId)).toBe(100);
+  });
+
+  it('a user at 99 with one in the trash: of 20 parallel creates and a restore, exactly one succeeds', async () => {
+    const racer = await signedInClient(first);
+    await seed(100, racer);
+    const [trashed] = (await racer.list({ limit: 1 })).json().items;
+    expect((await racer.remove(trashed.id)).statusCode).toBe(204);
+    expect(await contactCount(first.database.db, racer.userId)).toBe(99);
+
+    const restore = (app: TestApp) =>
+      app.app.inject({ method: 'POST', url: `/api/contacts/${trashed.id}/restore`, headers: bearer(racer.token) });
+    const creates = Array.from({ length: 20 }, (_, i) => () => racer.create({ firstName: `Racer ${i}` }, i % 2 ? first.app : second.app));
+    // The restore goes in the middle, so it neither starts first nor last.
+    const attempts = [...creates.slice(0, 10), () => restore(second), ...creates.slice(10)];
+    const responses = await Promise.all(attempts.map((attempt) => attempt()));
+
+    const succeeded = responses.filter((r) => r.statusCode === 200 || r.statusCode === 201);
+    expect(succeeded).toHaveLength(1);
+    const refused = responses.filter((r) => r.statusCode === 409);
+    expect(refused).toHaveLength(20);
+    for (const r of refused) expect(r.json().code).toBe('CONTACT_LIMIT_REACHED');
+
+    const listed = (await racer.list({ limit: 100 })).json();
+    expect(listed.total).toBe(100);
+    expect(await contactCount(first.database.db, racer.userId)).toBe(100);
+    // Whichever won, the trashed contact is in exactly one place.
+    const trash = await first.app.inject({ method: 'GET', url: '/api/contacts/trash', headers: bearer(racer.token) });
+    const inTrash = trash.json().items.some((c: { id: string }) => c.id === trashed.id);
+    const inList = listed.items.some((c: { id: string }) => c.id === trashed.id);
+    expect(inTrash).not.toBe(inList);
+    expect(inList).toBe(succeeded[0]!.statusCode === 200);
   });
 });
