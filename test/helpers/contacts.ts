@@ -2,6 +2,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { bearer, login, registerVerified } from './accounts.js';
 import type { TestApp } from './app.js';
+import { type FormPart, multipartBody } from './avatar-uploads.js';
 
 export type Query = Record<string, string | number | undefined>;
 
@@ -15,6 +16,18 @@ export interface ContactsClient {
   list(query?: Query): Promise<LightMyRequestResponse>;
   birthdays(query?: Query): Promise<LightMyRequestResponse>;
   patchMe(body: unknown): Promise<LightMyRequestResponse>;
+  /** GET /api/contacts/trash. */
+  trash(app?: FastifyInstance): Promise<LightMyRequestResponse>;
+  /** POST /api/contacts/{id}/restore. */
+  restore(id: string, app?: FastifyInstance): Promise<LightMyRequestResponse>;
+  /** DELETE /api/contacts/trash/{id}: delete forever. */
+  purge(id: string, app?: FastifyInstance): Promise<LightMyRequestResponse>;
+  /** DELETE /api/contacts/trash. */
+  emptyTrash(app?: FastifyInstance): Promise<LightMyRequestResponse>;
+  /** PUT /api/contacts/{id}/photo with a multipart body of these parts (one `file` part, usually). */
+  putPhoto(id: string, parts: FormPart[], app?: FastifyInstance): Promise<LightMyRequestResponse>;
+  /** DELETE /api/contacts/{id}/photo. */
+  deletePhoto(id: string, app?: FastifyInstance): Promise<LightMyRequestResponse>;
   /** Creates a contact, expecting 201, and returns it. */
   add(body: Record<string, unknown>): Promise<ContactJson>;
 }
@@ -27,8 +40,30 @@ export interface ContactJson {
   phone: string | null;
   birthday: string | null;
   notes: string | null;
+  emails: Array<{ value: string; label: string | null }>;
+  phones: Array<{ value: string; label: string | null }>;
+  addresses: AddressJson[];
+  websites: Array<{ value: string; label: string | null }>;
+  organization: string | null;
+  jobTitle: string | null;
+  photoUrl: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface AddressJson {
+  label: string | null;
+  street: string | null;
+  locality: string | null;
+  region: string | null;
+  postalCode: string | null;
+  country: string | null;
+}
+
+/** A contact in the trash. */
+export interface TrashedContactJson extends ContactJson {
+  deletedAt: string;
+  purgeAt: string;
 }
 
 const asQuery = (query: Query = {}) =>
@@ -51,6 +86,15 @@ export async function signedInClient(t: TestApp): Promise<ContactsClient> {
     list: (query) => t.app.inject({ method: 'GET', url: '/api/contacts', headers, query: asQuery(query) }),
     birthdays: (query) => t.app.inject({ method: 'GET', url: '/api/contacts/birthdays', headers, query: asQuery(query) }),
     patchMe: (body) => t.app.inject({ method: 'PATCH', url: '/api/users/me', ...json(body) }),
+    trash: (app = t.app) => app.inject({ method: 'GET', url: '/api/contacts/trash', headers }),
+    restore: (id, app = t.app) => app.inject({ method: 'POST', url: `/api/contacts/${id}/restore`, headers }),
+    purge: (id, app = t.app) => app.inject({ method: 'DELETE', url: `/api/contacts/trash/${id}`, headers }),
+    emptyTrash: (app = t.app) => app.inject({ method: 'DELETE', url: '/api/contacts/trash', headers }),
+    putPhoto(id, parts, app = t.app) {
+      const form = multipartBody(parts);
+      return app.inject({ method: 'PUT', url: `/api/contacts/${id}/photo`, headers: { ...form.headers, ...headers }, payload: form.payload });
+    },
+    deletePhoto: (id, app = t.app) => app.inject({ method: 'DELETE', url: `/api/contacts/${id}/photo`, headers }),
     async add(body) {
       const response = await client.create(body);
       if (response.statusCode !== 201) throw new Error(`create failed: ${response.statusCode} ${response.body}`);

@@ -84,8 +84,34 @@ function oneOfEachPair(body: { email?: unknown; emails?: unknown; phone?: unknow
   }
 }
 
+const richContactExample = {
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  emails: [
+    { value: 'ada@example.com', label: 'home' },
+    { value: 'ada@engines.example', label: 'work' },
+  ],
+  phones: [
+    { value: '+44 20 7946 0958', label: 'mobile' },
+    { value: '020 7946 0000', label: 'work' },
+  ],
+  addresses: [{ label: 'home', street: '12 St James’s Square', locality: 'London', postalCode: 'SW1Y 4JH', country: 'United Kingdom' }],
+  websites: [{ value: 'https://ada.example.com', label: 'blog' }],
+  organization: 'Analytical Engines Ltd',
+  jobTitle: 'Programmer',
+  birthday: '1815-12-10',
+  notes: 'Met at the Analytical Society',
+};
+
 /** POST body. Unknown fields (`id`, `userId`, `createdAt`, ...) are a 400, so none can be set. */
-export const contactInputSchema = z.strictObject(contactFields).superRefine(oneOfEachPair);
+export const contactInputSchema = z
+  .strictObject(contactFields)
+  .superRefine(oneOfEachPair)
+  .meta({
+    description:
+      'Send the lists (`emails`, `phones`) or the single `email` / `phone`, which stand for their first entry; not both.',
+    examples: [richContactExample],
+  });
 export type ContactInput = z.output<typeof contactInputSchema>;
 
 /** PATCH body: any subset of the fields; null (or blank) clears an optional one; firstName can't be cleared. */
@@ -107,7 +133,25 @@ export const contactSchema = z
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
-  .meta({ id: 'Contact' });
+  .meta({
+    id: 'Contact',
+    examples: [
+      {
+        id: '0b8e1f7a-1c2d-4e3f-8a9b-0c1d2e3f4a5b',
+        ...richContactExample,
+        email: 'ada@example.com',
+        phone: '+442079460958',
+        phones: [
+          { value: '+442079460958', label: 'mobile' },
+          { value: '+442079460000', label: 'work' },
+        ],
+        addresses: [{ ...richContactExample.addresses[0], region: null }],
+        photoUrl: 'http://localhost:3000/api/avatars/files/3q2-7wEAAAA5mZmZmZmZmQ.jpg',
+        createdAt: '2026-11-25T18:40:00.000Z',
+        updatedAt: '2026-11-26T09:12:00.000Z',
+      },
+    ],
+  });
 export type Contact = z.infer<typeof contactSchema>;
 
 export const trashedContactSchema = contactSchema

@@ -5,6 +5,8 @@ export const queryKeys = {
   me: ['me'] as const,
   contacts: ['contacts'] as const,
   contact: (id: string) => ['contacts', 'one', id] as const,
+  // Under 'contacts', so whatever refreshes the contacts refreshes the trash too.
+  trash: ['contacts', 'trash'] as const,
   birthdays: (days: number) => ['contacts', 'birthdays', days] as const,
   mailbox: ['dev', 'mailbox'] as const,
 };

@@ -4,19 +4,10 @@ import type { User } from '../api/auth.api.js';
 import { queryKeys } from '../api/queries.js';
 import { removeAvatar, uploadAvatar } from '../api/users.api.js';
 import { FormError, Notice } from '../forms/form-alert.js';
-
-const MAX_BYTES = 5 * 1024 * 1024;
-const TYPES = ['image/jpeg', 'image/png'];
+import { PICTURE_ACCEPT, pictureProblem as problemWith } from '../lib/pictures.js';
 
 /** The default picture is drawn by the server from the initials; anything else was uploaded. */
 const isUploaded = (user: User) => !user.avatarUrl.includes('/api/avatars/initials/');
-
-// Said before the upload starts; the server checks the bytes again either way.
-function problemWith(file: File): string | undefined {
-  if (!TYPES.includes(file.type)) return 'Choose a JPEG or PNG picture.';
-  if (file.size > MAX_BYTES) return `That picture is ${(file.size / 1024 / 1024).toFixed(1)} MB; the limit is 5 MB.`;
-  return undefined;
-}
 
 export function AvatarSection({ user }: { user: User }) {
   const queryClient = useQueryClient();
@@ -74,7 +65,7 @@ export function AvatarSection({ user }: { user: User }) {
             key={inputKey}
             id={inputId}
             type="file"
-            accept="image/jpeg,image/png"
+            accept={PICTURE_ACCEPT}
             onChange={(event) => choose(event.target.files?.[0])}
             disabled={upload.isPending}
           />

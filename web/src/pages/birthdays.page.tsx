@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { upcomingBirthdays } from '../api/contacts.api.js';
 import { queryKeys, useMe } from '../api/queries.js';
-import { InitialsAvatar } from '../components/initials-avatar.js';
+import { ContactPicture } from '../components/contact-picture.js';
 import { Loading } from '../components/loading.js';
 import { PageHeader } from '../components/page-header.js';
 import { QueryError } from '../components/query-error.js';
@@ -61,7 +61,7 @@ export function BirthdaysPage() {
                 <strong>{formatDaysUntil(b.daysUntil)}</strong>
                 <span className="muted">{formatCalendarDay(b.date)}</span>
               </span>
-              <InitialsAvatar firstName={b.contact.firstName} lastName={b.contact.lastName} size="small" />
+              <ContactPicture contact={b.contact} size="small" />
               <Link to={`/contacts/${b.contact.id}`} className="who">
                 {fullName(b.contact)}
               </Link>

@@ -1,16 +1,17 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useState } from 'react';
+import { useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { TRASH_RETENTION_DAYS } from '../../../src/modules/contacts/contacts.schemas.js';
 import { deleteContact, getContact } from '../api/contacts.api.js';
 import { queryKeys } from '../api/queries.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
-import { InitialsAvatar } from '../components/initials-avatar.js';
+import { ContactPicture } from '../components/contact-picture.js';
 import { Loading } from '../components/loading.js';
 import { PageHeader } from '../components/page-header.js';
 import { QueryError } from '../components/query-error.js';
 import { FormError, Notice } from '../forms/form-alert.js';
-import { formatBirthday } from '../lib/birthdays.js';
 import { fullName } from '../lib/names.js';
+import { ContactDetails } from './contact-details.js';
 import type { FlashState } from './contacts-list.page.js';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -18,7 +19,7 @@ const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeS
 export function ContactDetailPage() {
   const id = useParams().id ?? '';
   const navigate = useNavigate();
-  const flash = (useLocation().state as FlashState | null)?.flash;
+  const state = useLocation().state as FlashState | null;
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const contact = useQuery({ queryKey: queryKeys.contact(id), queryFn: () => getContact(id) });
@@ -28,7 +29,8 @@ export function ContactDetailPage() {
       const name = contact.data ? fullName(contact.data) : 'The contact';
       queryClient.removeQueries({ queryKey: queryKeys.contact(id) });
       await queryClient.invalidateQueries({ queryKey: queryKeys.contacts });
-      await navigate('/contacts', { replace: true, state: { flash: `${name} was deleted.` } satisfies FlashState });
+      // The list offers Undo; the contact is only in the trash.
+      await navigate('/contacts', { replace: true, state: { deleted: { id, name } } satisfies FlashState });
     },
   });
 
@@ -49,18 +51,13 @@ export function ContactDetailPage() {
       <Link className="back-link" to="/contacts">
         ← All contacts
       </Link>
-      {flash ? <Notice tone="success">{flash}</Notice> : null}
+      {state?.flash ? <Notice tone={state.tone ?? 'success'}>{state.flash}</Notice> : null}
       <div className="card contact-card">
         <div className="contact-heading">
-          <InitialsAvatar firstName={c.firstName} lastName={c.lastName} size="large" />
-          <PageHeader title={name} />
+          <ContactPicture contact={c} size="large" alt={c.photoUrl ? `Photo of ${name}` : ''} />
+          <PageHeader title={name} lead={[c.jobTitle, c.organization].filter(Boolean).join(' · ') || undefined} />
         </div>
-        <dl className="details">
-          <Detail label="Email">{c.email ? <a href={`mailto:${c.email}`}>{c.email}</a> : null}</Detail>
-          <Detail label="Phone">{c.phone ? <a href={`tel:${c.phone}`}>{c.phone}</a> : null}</Detail>
-          <Detail label="Birthday">{c.birthday ? formatBirthday(c.birthday) : null}</Detail>
-          <Detail label="Notes">{c.notes ? <span className="notes">{c.notes}</span> : null}</Detail>
-        </dl>
+        <ContactDetails contact={c} />
         <p className="muted small">
           Added {dateTime.format(new Date(c.createdAt))}
           {c.updatedAt !== c.createdAt ? ` · changed ${dateTime.format(new Date(c.updatedAt))}` : ''}
@@ -87,17 +84,11 @@ export function ContactDetailPage() {
         }}
         error={<FormError error={remove.error} />}
       >
-        <p>This removes {name} and everything you noted about them. It can't be undone.</p>
+        <p>
+          {name} moves to the trash, where they stay for {TRASH_RETENTION_DAYS} days before they are deleted for good.
+          You can restore them from there.
+        </p>
       </ConfirmDialog>
-    </div>
-  );
-}
-
-function Detail({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="detail">
-      <dt>{label}</dt>
-      <dd>{children ?? <span className="muted">—</span>}</dd>
     </div>
   );
 }

@@ -1,6 +1,6 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
-import { getContact, updateContact } from '../api/contacts.api.js';
+import { getContact } from '../api/contacts.api.js';
 import { queryKeys } from '../api/queries.js';
 import { Loading } from '../components/loading.js';
 import { PageHeader } from '../components/page-header.js';
@@ -8,13 +8,13 @@ import { QueryError } from '../components/query-error.js';
 import { fullName } from '../lib/names.js';
 import { ContactForm } from './contact-form.js';
 import type { FlashState } from './contacts-list.page.js';
+import { useSaveContact } from './use-save-contact.js';
 
 export function ContactEditPage() {
   const id = useParams().id ?? '';
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const contact = useQuery({ queryKey: queryKeys.contact(id), queryFn: () => getContact(id) });
-  const update = useMutation({ mutationFn: (input: Parameters<typeof updateContact>[1]) => updateContact(id, input) });
+  const save = useSaveContact(id);
 
   if (contact.isPending) return <Loading label="Loading contact…" />;
   if (contact.isError) return <QueryError error={contact.error} retry={contact.refetch} what="this contact" />;
@@ -26,20 +26,20 @@ export function ContactEditPage() {
         <ContactForm
           contact={contact.data}
           submitLabel="Save changes"
-          pendingLabel="Saving…"
-          pending={update.isPending}
-          error={update.error}
+          pending={save.isPending}
+          photoProgress={save.progress}
+          error={save.error}
           cancelTo={`/contacts/${id}`}
-          onSubmit={(input, form) =>
-            update.mutate(input, {
-              onSuccess: (saved) => {
-                queryClient.setQueryData(queryKeys.contact(id), saved);
-                // Lists and birthdays are stale now; they reload when next shown.
-                void queryClient.invalidateQueries({ queryKey: queryKeys.contacts, refetchType: 'none' });
-                void navigate(`/contacts/${id}`, { state: { flash: 'Changes saved.' } satisfies FlashState });
+          onSubmit={(input, photo, form) =>
+            save.mutate(
+              { input, photo },
+              {
+                onSuccess: () =>
+                  void navigate(`/contacts/${id}`, { state: { flash: 'Changes saved.' } satisfies FlashState }),
+                // A photo that failed stays chosen, so Save tries it again (the fields are already saved).
+                onError: form.showServerErrors,
               },
-              onError: form.showServerErrors,
-            })
+            )
           }
         />
       </div>

@@ -1,16 +1,13 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
-import { createContact } from '../api/contacts.api.js';
-import { queryKeys } from '../api/queries.js';
 import { PageHeader } from '../components/page-header.js';
 import { fullName } from '../lib/names.js';
 import { ContactForm } from './contact-form.js';
 import type { FlashState } from './contacts-list.page.js';
+import { PhotoNotSavedError, useSaveContact } from './use-save-contact.js';
 
 export function ContactNewPage() {
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
-  const create = useMutation({ mutationFn: createContact });
+  const save = useSaveContact();
 
   return (
     <div className="narrow-page">
@@ -18,21 +15,33 @@ export function ContactNewPage() {
       <div className="card">
         <ContactForm
           submitLabel="Save contact"
-          pendingLabel="Saving…"
-          pending={create.isPending}
-          error={create.error}
+          pending={save.isPending}
+          photoProgress={save.progress}
+          error={save.error}
           cancelTo="/contacts"
-          onSubmit={(input, form) =>
-            create.mutate(input, {
-              onSuccess: (contact) => {
-                queryClient.setQueryData(queryKeys.contact(contact.id), contact);
-                void queryClient.invalidateQueries({ queryKey: queryKeys.contacts, refetchType: 'none' });
-                void navigate(`/contacts/${contact.id}`, {
-                  state: { flash: `${fullName(contact)} was added.` } satisfies FlashState,
-                });
+          onSubmit={(input, photo, form) =>
+            save.mutate(
+              { input, photo },
+              {
+                onSuccess: (contact) =>
+                  void navigate(`/contacts/${contact.id}`, {
+                    state: { flash: `${fullName(contact)} was added.` } satisfies FlashState,
+                  }),
+                onError: (error) => {
+                  // The contact exists now: staying on "New contact" would make a second one on retry.
+                  if (error instanceof PhotoNotSavedError) {
+                    void navigate(`/contacts/${error.contact.id}`, {
+                      state: {
+                        flash: `${fullName(error.contact)} was added, but the photo wasn't saved: ${error.reason} Edit the contact to try again.`,
+                        tone: 'warning',
+                      } satisfies FlashState,
+                    });
+                  } else {
+                    form.showServerErrors(error);
+                  }
+                },
               },
-              onError: form.showServerErrors,
-            })
+            )
           }
         />
       </div>

@@ -1,8 +1,9 @@
 import { Link } from 'react-router';
 import type { Contact } from '../api/contacts.api.js';
-import { InitialsAvatar } from '../components/initials-avatar.js';
+import { ContactPicture } from '../components/contact-picture.js';
 import { formatBirthday } from '../lib/birthdays.js';
 import { fullName } from '../lib/names.js';
+import { displayPhone } from '../lib/phones.js';
 
 export function ContactRows({ contacts, empty }: { contacts: Contact[]; empty: 'nothing-found' | 'no-contacts' }) {
   if (contacts.length === 0) {
@@ -26,10 +27,15 @@ export function ContactRows({ contacts, empty }: { contacts: Contact[]; empty: '
       {contacts.map((contact) => (
         <li key={contact.id}>
           <Link to={`/contacts/${contact.id}`} className="contact-row">
-            <InitialsAvatar firstName={contact.firstName} lastName={contact.lastName} size="small" />
+            <ContactPicture contact={contact} size="small" />
             <span className="contact-name">{fullName(contact)}</span>
             <span className="contact-meta">
-              {[contact.email, contact.phone, contact.birthday ? `Birthday ${formatBirthday(contact.birthday)}` : null]
+              {[
+                contact.organization,
+                contact.email,
+                contact.phone ? displayPhone(contact.phone) : null,
+                contact.birthday ? `Birthday ${formatBirthday(contact.birthday)}` : null,
+              ]
                 .filter(Boolean)
                 .join(' · ')}
             </span>

@@ -10,10 +10,14 @@ import { QueryError } from '../components/query-error.js';
 import { Notice } from '../forms/form-alert.js';
 import { useDebounced } from '../lib/use-debounced.js';
 import { ContactRows } from './contact-rows.js';
+import { type Deleted, DeletedNotice } from './deleted-notice.js';
 import { Pager } from './pager.js';
 
 export interface FlashState {
   flash?: string;
+  tone?: 'success' | 'warning';
+  /** A contact just moved to the trash: the list offers Undo. */
+  deleted?: Deleted;
 }
 
 export const PAGE_SIZE = 20;
@@ -33,7 +37,7 @@ const isSort = (value: string | null): value is ContactSort => SORTS.some((s) =>
 /** Search, sort and page live in the URL, so reload, back and a shared link all keep them. */
 export function ContactsListPage() {
   const [params, setParams] = useSearchParams();
-  const flash = (useLocation().state as FlashState | null)?.flash;
+  const state = useLocation().state as FlashState | null;
   const q = params.get('q') ?? '';
   const sortParam = params.get('sort');
   const sort = isSort(sortParam) ? sortParam : undefined;
@@ -82,7 +86,8 @@ export function ContactsListPage() {
           New contact
         </Link>
       </PageHeader>
-      {flash ? <Notice tone="success">{flash}</Notice> : null}
+      {state?.flash ? <Notice tone={state.tone ?? 'success'}>{state.flash}</Notice> : null}
+      {state?.deleted ? <DeletedNotice deleted={state.deleted} /> : null}
       {atLimit ? (
         <Notice tone="warning">
           You have {MAX_CONTACTS_PER_USER} contacts, the most Kith keeps for one person. Delete one to add another.
