@@ -15,6 +15,7 @@ import { ProfilePage } from './pages/profile.page.js';
 import { ResetPasswordPage } from './pages/reset-password.page.js';
 import { SignInPage } from './pages/sign-in.page.js';
 import { SignUpPage } from './pages/sign-up.page.js';
+import { TrashPage } from './pages/trash.page.js';
 import { VerifyEmailPage } from './pages/verify-email.page.js';
 
 // The emailed links point at /verify-email and /reset-password: those paths are part of the API contract.
@@ -34,6 +35,7 @@ export const router = createBrowserRouter([
               { path: '/contacts/:id', element: <ContactDetailPage /> },
               { path: '/contacts/:id/edit', element: <ContactEditPage /> },
               { path: '/birthdays', element: <BirthdaysPage /> },
+              { path: '/trash', element: <TrashPage /> },
               { path: '/profile', element: <ProfilePage /> },
             ],
           },

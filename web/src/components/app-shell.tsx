@@ -43,6 +43,9 @@ export function AppShell() {
                 <NavLink to="/birthdays">Birthdays</NavLink>
               </li>
               <li>
+                <NavLink to="/trash">Trash</NavLink>
+              </li>
+              <li>
                 <NavLink to="/profile" aria-label="Profile">
                   <UserBadge />
                   <span className="profile-word">Profile</span>
