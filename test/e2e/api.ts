@@ -49,8 +49,24 @@ export async function accessTokenFor(kith: RunningKith, account: { email: string
   return pair.accessToken;
 }
 
-export function createContact(kith: RunningKith, token: string, contact: Record<string, string>) {
+export function createContact(kith: RunningKith, token: string, contact: Record<string, unknown>) {
   return call<{ id: string }>(kith, '/api/contacts', { method: 'POST', body: contact, token });
+}
+
+/** Moves the contact to the trash. */
+export function deleteContact(kith: RunningKith, token: string, id: string) {
+  return call(kith, `/api/contacts/${id}`, { method: 'DELETE', token });
+}
+
+export async function uploadContactPhoto(kith: RunningKith, token: string, id: string, png: Buffer): Promise<void> {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'photo.png');
+  const response = await fetch(`${kith.url}/api/contacts/${id}/photo`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
+  expect(response.ok, `PUT photo: ${response.status} ${await response.text()}`).toBe(true);
 }
 
 export function changePassword(kith: RunningKith, token: string, currentPassword: string, newPassword: string) {

@@ -171,7 +171,7 @@ describe('sessions and errors, in Chromium', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await expectHeading(page, 'Contacts');
-    await page.getByText('Keyboard was deleted.').waitFor();
+    await page.getByText('Keyboard was moved to the trash.').waitFor();
     await page.getByText('No contacts yet.').waitFor();
     expectNoProblems(problems);
   });

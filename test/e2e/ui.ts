@@ -43,8 +43,9 @@ const MONTHS = [
 export async function fillContactForm(page: Page, contact: Partial<ContactFields>): Promise<void> {
   if (contact.firstName !== undefined) await page.getByLabel('First name').fill(contact.firstName);
   if (contact.lastName !== undefined) await page.getByLabel('Last name').fill(contact.lastName);
-  if (contact.email !== undefined) await page.getByLabel('Email').fill(contact.email);
-  if (contact.phone !== undefined) await page.getByLabel('Phone').fill(contact.phone);
+  // The first row of each list; every row has its own "Label for ..." and "Remove ..." beside it.
+  if (contact.email !== undefined) await page.getByLabel('Email', { exact: true }).fill(contact.email);
+  if (contact.phone !== undefined) await page.getByLabel('Phone', { exact: true }).fill(contact.phone);
   if (contact.birthday) {
     await page.getByLabel('Day', { exact: true }).fill(String(contact.birthday.day));
     await page.getByLabel('Month', { exact: true }).selectOption({ label: MONTHS[contact.birthday.month - 1]! });

@@ -87,28 +87,24 @@ const addressesOf = (entries: NonNullable<ContactInput['addresses']>): ContactRo
     country: a.country ?? null,
   }));
 
-/** The columns of a new contact. Throws VALIDATION_FAILED. */
+const NO_VALUES: ContactValues = {
+  firstName: '',
+  lastName: null,
+  emails: [],
+  phones: [],
+  addresses: [],
+  websites: [],
+  organization: null,
+  jobTitle: null,
+  birthdayYear: null,
+  birthdayMonth: null,
+  birthdayDay: null,
+  notes: null,
+};
+
+/** The columns of a new contact: the body as a change to an empty one. Throws VALIDATION_FAILED. */
 export function valuesForCreate(input: ContactInput, context: ValueContext): ContactValues {
-  const problems = new Problems();
-  const phones = input.phones
-    ? readPhones(input.phones, context, problems)
-    : typeof input.phone === 'string'
-      ? withFirst<StoredPhone>([], phoneEntry(input.phone, 'phone', context, problems))
-      : [];
-  const birthday = readBirthday(input.birthday ?? null, context, problems);
-  problems.throwIfAny();
-  return {
-    firstName: input.firstName,
-    lastName: input.lastName ?? null,
-    emails: input.emails ? labelledEntries(input.emails) : input.email ? [{ value: input.email, label: null }] : [],
-    phones,
-    addresses: addressesOf(input.addresses ?? []),
-    websites: labelledEntries(input.websites ?? []),
-    organization: input.organization ?? null,
-    jobTitle: input.jobTitle ?? null,
-    notes: input.notes ?? null,
-    ...birthday!,
-  };
+  return { ...NO_VALUES, ...changeForPatch(input, context)(NO_VALUES) };
 }
 
 function phoneEntry(text: string, path: string, context: ValueContext, problems: Problems): Omit<StoredPhone, 'label'> | null {
@@ -121,7 +117,10 @@ function phoneEntry(text: string, path: string, context: ValueContext, problems:
  * first entry of their lists). Everything that can fail is checked now, before any write; the
  * returned function can't fail.
  */
-export function changeForPatch(patch: ContactPatch, context: ValueContext): (current: ContactRow) => Partial<ContactValues> {
+export function changeForPatch(
+  patch: ContactPatch,
+  context: ValueContext,
+): (current: Pick<ContactValues, 'emails' | 'phones'>) => Partial<ContactValues> {
   const problems = new Problems();
   const phones = patch.phones === undefined ? undefined : readPhones(patch.phones ?? [], context, problems);
   const phone =

@@ -57,6 +57,10 @@ export function ContactForm(props: ContactFormProps) {
       className="contact-form"
       onSubmit={form.handleSubmit((input) => props.onSubmit(input, photo, form))}
     >
+      <div className="two-columns">
+        <TextField field={form.field('firstName')} label="First name" autoComplete="off" />
+        <TextField field={form.field('lastName')} label="Last name" optional autoComplete="off" />
+      </div>
       <ContactPhotoField
         current={props.contact?.photoUrl ?? null}
         firstName={form.values.firstName}
@@ -65,10 +69,6 @@ export function ContactForm(props: ContactFormProps) {
         onChange={setPhoto}
         progress={props.photoProgress}
       />
-      <div className="two-columns">
-        <TextField field={form.field('firstName')} label="First name" autoComplete="off" />
-        <TextField field={form.field('lastName')} label="Last name" optional autoComplete="off" />
-      </div>
       <div className="two-columns">
         <TextField field={form.field('organization')} label="Company" optional autoComplete="off" maxLength={200} />
         <TextField field={form.field('jobTitle')} label="Job title" optional autoComplete="off" maxLength={200} />
