@@ -168,7 +168,28 @@ export const outboxMessages = pgTable(
   (t) => [index('outbox_messages_pending_idx').on(t.nextAttemptAt).where(sql`${t.sentAt} is null`)],
 );
 
+/**
+ * Passwords for programs that can't sign in with a browser (address books syncing over CardDAV).
+ * Each is a random secret of at least 128 bits, so a SHA-256 hash is as strong as a slow one and
+ * can be checked on every request without an argon2 hash.
+ */
+export const appPasswords = pgTable(
+  'app_passwords',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    lastUsedAt: timestamptz('last_used_at'),
+  },
+  (t) => [uniqueIndex('app_passwords_secret_hash_key').on(t.secretHash), index('app_passwords_user_id_idx').on(t.userId)],
+);
+
 export type UserRow = typeof users.$inferSelect;
+export type AppPasswordRow = typeof appPasswords.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type OutboxRow = typeof outboxMessages.$inferSelect;
 export type ContactRow = typeof contacts.$inferSelect;
