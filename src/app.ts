@@ -14,6 +14,8 @@ import { registerSecurityHeaders } from './http/security-headers.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { OutboxWorker } from './mail/outbox.worker.js';
+import { appPasswordsRoutes } from './modules/app-passwords/app-passwords.routes.js';
+import { AppPasswordsService } from './modules/app-passwords/app-passwords.service.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { authenticateWith } from './modules/auth/authenticate.js';
@@ -110,6 +112,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   const outbox = new OutboxWorker({ db: deps.database.db, mailer, clock, logger: app.log, ...deps.outbox });
   const auth = new AuthService({ db: deps.database.db, clock, config, mailQueue: outbox, logger: app.log });
   const users = new UsersService({ db: deps.database.db, clock, config });
+  // Also what CardDAV's Basic auth checks (appPasswords.verify).
+  const appPasswords = new AppPasswordsService({ db: deps.database.db, clock, config, logger: app.log });
   const authenticate = authenticateWith(auth);
 
   await app.register(healthRoutes, {
@@ -121,6 +125,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   });
   await app.register(authRoutes, { prefix: '/api/auth', auth, config });
   await app.register(usersRoutes, { prefix: '/api/users', auth, users, authenticate });
+  await app.register(appPasswordsRoutes, { prefix: '/api/users', appPasswords, authenticate });
   await app.register(defaultAvatarRoutes, { prefix: '/api/avatars' });
   const avatarStore = deps.avatarStore ?? createAvatarStore(config);
   const avatars = new AvatarService({ db: deps.database.db, clock, config, store: avatarStore, logger: app.log });
@@ -145,6 +150,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   app.addHook('onClose', async () => {
     await outbox.stop();
     await trash.stop();
+    await appPasswords.drain();
     await mailer.close();
     redis?.disconnect();
   });

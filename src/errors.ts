@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'EMAIL_NOT_VERIFIED'
   | 'INVALID_TOKEN'
   | 'CONTACT_LIMIT_REACHED'
+  | 'APP_PASSWORD_LIMIT'
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'UNSUPPORTED_MEDIA_TYPE'
@@ -25,6 +26,7 @@ const titles: Record<ErrorCode, string> = {
   EMAIL_NOT_VERIFIED: 'Email not verified',
   INVALID_TOKEN: 'Invalid token',
   CONTACT_LIMIT_REACHED: 'Contact limit reached',
+  APP_PASSWORD_LIMIT: 'App password limit reached',
   NOT_FOUND: 'Not found',
   METHOD_NOT_ALLOWED: 'Method not allowed',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',

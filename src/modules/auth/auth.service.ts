@@ -7,6 +7,7 @@ import { type Clock, addSeconds } from '../../lib/clock.js';
 import { generateToken, hashToken } from '../../lib/secrets.js';
 import { enqueueMail } from '../../mail/outbox.repository.js';
 import type { MailTemplate } from '../../mail/templates/index.js';
+import { deleteUserAppPasswords } from '../app-passwords/app-passwords.repository.js';
 import { findUserByEmail, findUserById, insertUser, updateUser } from '../users/users.repository.js';
 import { presentUser } from '../users/users.presenter.js';
 import type { User } from '../users/users.schemas.js';
@@ -149,6 +150,8 @@ export class AuthService {
       if (!user) throw invalidToken();
       await invalidateEmailTokens(tx, userId, 'reset_password', now);
       await revokeUserSessions(tx, userId, now);
+      // Whoever knew the old password may have made app passwords with it; they go with it.
+      await deleteUserAppPasswords(tx, userId);
       await this.sendPasswordChanged(tx, user, now);
     });
     this.deps.mailQueue.kick();
@@ -168,6 +171,7 @@ export class AuthService {
       const user = await updateUser(tx, principal.user.id, { passwordHash }, now);
       if (!user) throw unauthorized();
       await revokeUserSessions(tx, user.id, now, principal.sessionId);
+      await deleteUserAppPasswords(tx, user.id);
       await this.sendPasswordChanged(tx, user, now);
     });
     this.deps.mailQueue.kick();
