@@ -125,6 +125,8 @@ const CONTACT_COLUMNS = [
   ['birthday_day', 'int'],
   ['notes', 'text'],
   ['created_at', 'timestamptz'],
+  ['card_href', 'text'],
+  ['card_uid', 'text'],
 ] as const;
 
 /** Users and their contacts, inserted in large batches through `unnest`. */
@@ -161,8 +163,9 @@ export async function seed(url: string, options: SeedOptions): Promise<SeededUse
         const year = hasBirthday && random.chance(0.85) ? random.int(1950, 2008) : null;
         const month = hasBirthday ? random.int(1, 12) : null;
         const day = month ? random.int(1, daysInMonth(year ?? 2000, month)) : null;
+        const id = randomUUID();
         const row = [
-          randomUUID(),
+          id,
           user.id,
           firstName,
           lastName,
@@ -173,6 +176,8 @@ export async function seed(url: string, options: SeedOptions): Promise<SeededUse
           day,
           random.chance(0.3) ? random.pick(NOTES) : null,
           new Date(now - random.int(1, 365 * 24 * 3600) * 1000),
+          `${id}.vcf`,
+          id,
         ];
         row.forEach((value, i) => contactRows[i]!.push(value));
       }

@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import type { Address, EmailEntry, WebsiteEntry } from '../modules/contacts/contact-details.schemas.js';
 
 /** A stored phone number: E.164, the text as the user (or their phone) wrote it, and a label. */
@@ -37,6 +50,8 @@ export const users = pgTable(
      * with the account on every authenticated request, so a stale copy is never served.
      */
     contactsVersion: bigint('contacts_version', { mode: 'number' }).notNull().default(0),
+    /** The CardDAV address book's display name, when a client renamed it (PROPPATCH). */
+    addressBookName: text('address_book_name'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
@@ -78,10 +93,21 @@ export const contacts = pgTable(
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
     /** Set while the contact is in the trash; it is purged for good 30 days later. */
     deletedAt: timestamptz('deleted_at'),
+    /**
+     * The contact as a vCard in the user's CardDAV address book: its name there (kept as the
+     * client chose it), its UID, and the card's bytes exactly as a client last wrote them, so
+     * properties Kith doesn't show survive. Null `card` (a contact made in the API and never
+     * written over CardDAV) is served as a card generated from the columns.
+     */
+    cardHref: text('card_href').notNull(),
+    cardUid: text('card_uid').notNull(),
+    card: text('card'),
   },
   (t) => [
     index('contacts_user_id_created_at_idx').on(t.userId, t.createdAt),
     index('contacts_deleted_at_idx').on(t.deletedAt).where(sql`${t.deletedAt} is not null`),
+    uniqueIndex('contacts_user_card_href_key').on(t.userId, t.cardHref),
+    uniqueIndex('contacts_user_card_uid_key').on(t.userId, t.cardUid),
     check('contacts_lists_check', sql`jsonb_typeof(${t.emails}) = 'array' and jsonb_typeof(${t.phones}) = 'array'
         and jsonb_typeof(${t.addresses}) = 'array' and jsonb_typeof(${t.websites}) = 'array'`),
     check(
@@ -90,6 +116,46 @@ export const contacts = pgTable(
         or (${t.birthdayMonth} between 1 and 12 and ${t.birthdayDay} between 1 and 31)`,
     ),
   ],
+);
+
+/**
+ * Cards in the CardDAV address book that are not contacts: contact groups (`KIND:group`,
+ * `X-ADDRESSBOOKSERVER-KIND:group`), stored and synced as they came.
+ */
+export const groupCards = pgTable(
+  'group_cards',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    cardHref: text('card_href').notNull(),
+    cardUid: text('card_uid').notNull(),
+    card: text('card').notNull(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('group_cards_user_card_href_key').on(t.userId, t.cardHref),
+    uniqueIndex('group_cards_user_card_uid_key').on(t.userId, t.cardUid),
+  ],
+);
+
+/**
+ * The address book's change log for CardDAV sync (RFC 6578): for every name a card ever had,
+ * the contacts version at its latest change. A sync from token T reports the names changed
+ * after T, as they are now (or 404 when gone). Written by a trigger on contacts and group_cards
+ * (migration 0006), so every change from any side is logged with the version it made.
+ */
+export const addressBookChanges = pgTable(
+  'address_book_changes',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    cardHref: text('card_href').notNull(),
+    version: bigint('version', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.cardHref] }), index('address_book_changes_user_version_idx').on(t.userId, t.version)],
 );
 
 /** One row per sign-in. Access tokens name their session and die with it. */
@@ -193,3 +259,4 @@ export type AppPasswordRow = typeof appPasswords.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type OutboxRow = typeof outboxMessages.$inferSelect;
 export type ContactRow = typeof contacts.$inferSelect;
+export type GroupCardRow = typeof groupCards.$inferSelect;

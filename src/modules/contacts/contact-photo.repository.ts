@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm';
 import type { Db, Executor } from '../../db/client.js';
-import { type ContactRow, contacts, users } from '../../db/schema.js';
-import { liveOwnedBy, nextVersion, ownedBy } from './contacts.repository.js';
+import { type ContactRow, contacts } from '../../db/schema.js';
+import { liveOwnedBy, ownedBy } from './contacts.repository.js';
 
 /**
  * Points a live contact at a new picture (or at none with `null`) and reports the key it
@@ -27,7 +26,6 @@ export async function swapContactPhoto(
       .set({ photoKey: photo?.key ?? null, photoUrl: photo?.url ?? null, updatedAt: now })
       .where(ownedBy(userId, id))
       .returning();
-    await tx.update(users).set({ contactsVersion: nextVersion }).where(eq(users.id, userId));
     return row ? { row, previousKey: current.photoKey } : undefined;
   });
 }

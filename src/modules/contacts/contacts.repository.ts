@@ -1,4 +1,5 @@
 import { and, asc, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import type { Db, Executor } from '../../db/client.js';
 import { type ContactRow, contacts, users } from '../../db/schema.js';
 import { MAX_CONTACTS_PER_USER } from './contacts.schemas.js';
@@ -24,8 +25,6 @@ export const ownedBy = (userId: string, id: string) => and(eq(contacts.userId, u
 /** One of the user's contacts outside the trash: the only ones reads and edits ever see. */
 export const liveOwnedBy = (userId: string, id: string) => and(ownedBy(userId, id), isNull(contacts.deletedAt));
 export const trashedOwnedBy = (userId: string, id: string) => and(ownedBy(userId, id), isNotNull(contacts.deletedAt));
-/** Every write to a user's contacts sets this on the user's row in the same transaction. */
-export const nextVersion = sql`${users.contactsVersion} + 1`;
 
 /** Every contact of the user outside the trash (at most 100), oldest first; the service filters, ranks and pages. */
 export async function listContacts(executor: Executor, userId: string): Promise<ContactRow[]> {
@@ -42,11 +41,20 @@ export async function findContact(executor: Executor, userId: string, id: string
   return row;
 }
 
+/** How the contact appears in the CardDAV address book; a contact made in the API is named by its id. */
+export interface CardValues {
+  cardHref: string;
+  cardUid: string;
+  card: string | null;
+}
+
 /**
  * Takes one of the user's contact slots and inserts the contact, in one transaction. The counter
  * update locks the user's row, so parallel creates (on any number of app instances) queue there
  * and each sees the count the previous one left. Returns undefined when no slot is free; the
- * CHECK on `users.contact_count` refuses a 101st contact even if this code were wrong.
+ * CHECK on `users.contact_count` refuses a 101st contact even if this code were wrong. (The
+ * contacts version and the address book's change log move with every contact row written, by
+ * the trigger of migration 0006.)
  */
 export async function insertContact(
   db: Db,
@@ -55,37 +63,47 @@ export async function insertContact(
   now: Date,
 ): Promise<ContactRow | undefined> {
   try {
-    return await db.transaction(async (tx) => {
-      const [slot] = await tx
-        .update(users)
-        .set({ contactCount: sql`${users.contactCount} + 1`, contactsVersion: nextVersion })
-        .where(and(eq(users.id, userId), lt(users.contactCount, MAX_CONTACTS_PER_USER)))
-        .returning({ count: users.contactCount });
-      if (!slot) return undefined;
-      const [row] = await tx
-        .insert(contacts)
-        .values({ ...values, userId, createdAt: now, updatedAt: now })
-        .returning();
-      if (!row) throw new Error('contact insert returned no row');
-      return row;
-    });
+    return await db.transaction((tx) => insertContactIn(tx, userId, values, now));
   } catch (error) {
     if (isCheckViolation(error, 'users_contact_count_check')) return undefined;
     throw error;
   }
 }
 
+/** insertContact inside a transaction the caller holds; a full user makes it return undefined. */
+export async function insertContactIn(
+  tx: Executor,
+  userId: string,
+  values: ContactValues,
+  now: Date,
+  card?: CardValues,
+): Promise<ContactRow | undefined> {
+  const [slot] = await tx
+    .update(users)
+    .set({ contactCount: sql`${users.contactCount} + 1` })
+    .where(and(eq(users.id, userId), lt(users.contactCount, MAX_CONTACTS_PER_USER)))
+    .returning({ count: users.contactCount });
+  if (!slot) return undefined;
+  const id = randomUUID();
+  const [row] = await tx
+    .insert(contacts)
+    .values({ cardHref: `${id}.vcf`, cardUid: id, ...card, ...values, id, userId, createdAt: now, updatedAt: now })
+    .returning();
+  if (!row) throw new Error('contact insert returned no row');
+  return row;
+}
+
 /**
  * Works out the change from the contact as it is (a PATCH of `email` edits the first entry of the
- * list), then writes it and moves the user's contacts version on, in one transaction with the row
- * locked, so two edits at once can't each start from the same list. An empty change writes
+ * list, and a stored card gets the changed lines), then writes it, in one transaction with the
+ * row locked, so two edits at once can't each start from the same list. An empty change writes
  * nothing and leaves updatedAt alone.
  */
 export async function updateContact(
   db: Db,
   userId: string,
   id: string,
-  change: (current: ContactRow) => Partial<ContactValues>,
+  change: (current: ContactRow) => Partial<ContactValues & { card: string | null }>,
   now: Date,
 ): Promise<ContactRow | undefined> {
   return db.transaction(async (tx) => {
@@ -98,7 +116,6 @@ export async function updateContact(
       .set({ ...values, updatedAt: now })
       .where(ownedBy(userId, id))
       .returning();
-    await tx.update(users).set({ contactsVersion: nextVersion }).where(eq(users.id, userId));
     return row;
   });
 }

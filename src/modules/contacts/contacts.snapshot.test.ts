@@ -28,6 +28,9 @@ const row = (firstName: string, overrides: Partial<ContactRow> = {}): ContactRow
   createdAt: new Date(0),
   updatedAt: new Date(0),
   deletedAt: null,
+  cardHref: 'x.vcf',
+  cardUid: 'x',
+  card: null,
   ...overrides,
 });
 
@@ -125,10 +128,14 @@ describe(`cached contacts on two instances (${usingPostgres ? 'PostgreSQL' : 'PG
 
   it('serves from memory while the version stays, and reloads the moment it moves', async () => {
     const [bea] = (await me.list()).json<{ items: { id: string }[] }>().items;
-    // Changed behind the application's back, without moving the version: the cached copy stands,
-    // which shows the reads really come from memory...
+    // Changed behind the application's back, without moving the version (the trigger that moves it
+    // is skipped for this one statement): the cached copy stands, which shows the reads really come
+    // from memory...
     const db = reader.database.db;
-    await db.update(contacts).set({ firstName: 'Behind the back' }).where(eq(contacts.id, bea!.id));
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`set local session_replication_role = replica`);
+      await tx.update(contacts).set({ firstName: 'Behind the back' }).where(eq(contacts.id, bea!.id));
+    });
     expect(await names()).toEqual(['Bea']);
     // ...and the version alone decides when they don't.
     await db.update(users).set({ contactsVersion: sql`${users.contactsVersion} + 1` }).where(eq(users.id, me.userId));

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../db/client.js';
 import { type ContactRow, contacts, users } from '../../db/schema.js';
-import { isCheckViolation, liveOwnedBy, nextVersion, ownedBy, trashedOwnedBy } from './contacts.repository.js';
+import { isCheckViolation, liveOwnedBy, ownedBy, trashedOwnedBy } from './contacts.repository.js';
 import { MAX_CONTACTS_PER_USER } from './contacts.schemas.js';
 
 /** Moves the contact to the trash and frees its slot, in one transaction; false when there is no such live contact. */
@@ -15,7 +15,7 @@ export async function trashContact(db: Db, userId: string, id: string, now: Date
     if (!trashed) return false;
     await tx
       .update(users)
-      .set({ contactCount: sql`${users.contactCount} - 1`, contactsVersion: nextVersion })
+      .set({ contactCount: sql`${users.contactCount} - 1` })
       .where(and(eq(users.id, userId), gt(users.contactCount, 0)));
     return true;
   });
@@ -40,7 +40,7 @@ export async function restoreContact(db: Db, userId: string, id: string): Promis
       if (!trashed) return { refused: 'NOT_IN_TRASH' };
       const [slot] = await tx
         .update(users)
-        .set({ contactCount: sql`${users.contactCount} + 1`, contactsVersion: nextVersion })
+        .set({ contactCount: sql`${users.contactCount} + 1` })
         .where(and(eq(users.id, userId), lt(users.contactCount, MAX_CONTACTS_PER_USER)))
         .returning({ count: users.contactCount });
       if (!slot) return limitReached;
