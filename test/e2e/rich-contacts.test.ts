@@ -341,6 +341,18 @@ describe('the rich contact form, detail page and trash on a 360 × 740 phone, in
     await page.locator('.trash-row .contact-name').getByText('Bartholomew Wolfeschlegelsteinhausen').waitFor();
     await screenshot(page, 'phone-trash');
     expect(await fitsWidth(page, PHONE.width)).toBe(true);
+  });
+
+  it('removes the photo when the form is saved, and shows the initials again', async () => {
+    await page.goto(`/contacts/${id}/edit`);
+    await expectHeading(page, /Edit Oluwaseun/);
+    expect(await page.getByLabel('Phone', { exact: true }).inputValue()).toBe('+44 20 7946 0958');
+    await page.getByRole('button', { name: 'Remove photo' }).click();
+    await page.getByText('The photo is removed when you save the contact.').waitFor();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Changes saved.').waitFor();
+    await page.locator('.contact-heading .initials').waitFor();
+    expect(await page.locator('.contact-heading img').count()).toBe(0);
     expectNoProblems(tab.problems);
   });
 });

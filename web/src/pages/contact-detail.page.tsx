@@ -60,7 +60,10 @@ export function ContactDetailPage() {
         <ContactDetails contact={c} />
         <p className="muted small">
           Added {dateTime.format(new Date(c.createdAt))}
-          {c.updatedAt !== c.createdAt ? ` · changed ${dateTime.format(new Date(c.updatedAt))}` : ''}
+          {/* A photo added right after the create changes the contact within the same minute: nothing to say. */}
+          {dateTime.format(new Date(c.updatedAt)) !== dateTime.format(new Date(c.createdAt))
+            ? ` · changed ${dateTime.format(new Date(c.updatedAt))}`
+            : ''}
         </p>
         <div className="actions">
           <Link className="button primary" to={`/contacts/${c.id}/edit`}>

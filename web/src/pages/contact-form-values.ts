@@ -2,6 +2,7 @@ import type { Contact } from '../../../src/modules/contacts/contacts.schemas.js'
 import { isBlankRow, newRowKey, type Row, rowErrorPath } from '../forms/list-rows.js';
 import { joinBirthday, splitBirthday } from '../lib/birthdays.js';
 import { isSuggestedLabel } from '../lib/labels.js';
+import { displayPhone } from '../lib/phones.js';
 
 /** A phone, email or website row. `label` is a suggested label's key, or the typed text when `customLabel`. */
 export interface EntryRow extends Row {
@@ -61,8 +62,13 @@ export const newAddressRow = (): AddressRow => ({
   country: '',
 });
 
-function entryRows(entries: Array<{ value: string; label: string | null }>, defaultLabel: string, atLeastOne: boolean) {
-  const rows = entries.map((e) => ({ key: newRowKey(), value: e.value, ...pickerLabel(e.label) }));
+function entryRows(
+  entries: Array<{ value: string; label: string | null }>,
+  defaultLabel: string,
+  atLeastOne: boolean,
+  shown: (value: string) => string = (value) => value,
+) {
+  const rows = entries.map((e) => ({ key: newRowKey(), value: shown(e.value), ...pickerLabel(e.label) }));
   // Phones and emails keep one empty row ready, so the common case needs no "Add" click.
   return rows.length === 0 && atLeastOne ? [newEntryRow(defaultLabel)] : rows;
 }
@@ -74,7 +80,8 @@ export function valuesOf(contact: Contact | undefined): ContactValues {
     lastName: contact?.lastName ?? '',
     organization: contact?.organization ?? '',
     jobTitle: contact?.jobTitle ?? '',
-    phones: entryRows(contact?.phones ?? [], DEFAULT_LABELS.phones, true),
+    // Grouped as people read them; the API reads that back to the same E.164.
+    phones: entryRows(contact?.phones ?? [], DEFAULT_LABELS.phones, true, displayPhone),
     emails: entryRows(contact?.emails ?? [], DEFAULT_LABELS.emails, true),
     addresses: (contact?.addresses ?? []).map((a) => ({
       key: newRowKey(),

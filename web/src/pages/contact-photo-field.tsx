@@ -75,17 +75,38 @@ export function ContactPhotoField({ current, firstName, lastName, change, onChan
           <InitialsAvatar firstName={firstName} lastName={lastName || null} size="large" />
         )}
         <div className="stack">
-          <label htmlFor={inputId}>Choose a photo (JPEG or PNG, up to 5 MB)</label>
-          <input
-            key={inputKey}
-            id={inputId}
-            type="file"
-            accept={PICTURE_ACCEPT}
-            disabled={uploading}
-            aria-invalid={problem ? true : undefined}
-            aria-describedby={problem ? `${inputId}-problem` : `${inputId}-hint`}
-            onChange={(event) => choose(event.target.files?.[0])}
-          />
+          <div className="actions photo-actions">
+            {/* The native control, hidden but focusable, with its label drawn as the button. */}
+            <input
+              key={inputKey}
+              id={inputId}
+              className="visually-hidden file-input"
+              type="file"
+              accept={PICTURE_ACCEPT}
+              disabled={uploading}
+              aria-invalid={problem ? true : undefined}
+              aria-describedby={problem ? `${inputId}-problem` : `${inputId}-hint`}
+              onChange={(event) => choose(event.target.files?.[0])}
+            />
+            <label htmlFor={inputId} className="button small file-button">
+              Choose a photo
+            </label>
+            {!uploading && change.kind === 'replace' ? (
+              <button type="button" className="button small" onClick={() => drop({ kind: 'keep' })}>
+                {current ? 'Keep the current photo' : 'Don’t use this photo'}
+              </button>
+            ) : null}
+            {change.kind === 'keep' && current ? (
+              <button type="button" className="button small" onClick={() => drop({ kind: 'remove' })}>
+                Remove photo
+              </button>
+            ) : null}
+            {change.kind === 'remove' ? (
+              <button type="button" className="button small" onClick={() => drop({ kind: 'keep' })}>
+                Keep the photo
+              </button>
+            ) : null}
+          </div>
           {uploading ? (
             <div className="progress">
               <progress max={1} value={progress} aria-label="Upload progress" />
@@ -99,31 +120,12 @@ export function ContactPhotoField({ current, firstName, lastName, change, onChan
           ) : (
             <p className="hint" id={`${inputId}-hint`}>
               {change.kind === 'replace'
-                ? 'The photo is saved when you save the contact.'
+                ? `${change.file.name} is saved when you save the contact.`
                 : change.kind === 'remove'
                   ? 'The photo is removed when you save the contact.'
-                  : 'Shown in your contacts list and on the contact’s page.'}
+                  : 'JPEG or PNG, up to 5 MB.'}
             </p>
           )}
-          {!uploading ? (
-            <div className="actions photo-actions">
-              {change.kind === 'replace' ? (
-                <button type="button" className="button small" onClick={() => drop({ kind: 'keep' })}>
-                  {current ? 'Keep the current photo' : 'Don’t use this photo'}
-                </button>
-              ) : null}
-              {change.kind === 'keep' && current ? (
-                <button type="button" className="button small" onClick={() => drop({ kind: 'remove' })}>
-                  Remove photo
-                </button>
-              ) : null}
-              {change.kind === 'remove' ? (
-                <button type="button" className="button small" onClick={() => drop({ kind: 'keep' })}>
-                  Keep the photo
-                </button>
-              ) : null}
-            </div>
-          ) : null}
         </div>
       </div>
     </fieldset>
