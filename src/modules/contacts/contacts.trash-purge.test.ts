@@ -163,4 +163,50 @@ describe(`two instances purging at once (${usingPostgres ? 'PostgreSQL' : 'PGlit
     for (const { publicId } of young) if (publicId) expect(destroysOf(publicId), publicId).toBe(0);
     for (const { publicId } of young) if (publicId) expect(standIn.assets.has(publicId)).toBe(true);
   });
+
+  it('a restore racing the purge: each expired contact ends up restored or purged, never both, never neither', async () => {
+    const purger = trashServiceFor(second, { clock: first.clock });
+    // Out with whatever the tests before left in the trash, so that this purge counts only these.
+    first.clock.advance(31 * DAY_MS);
+    await purger.purgeExpired();
+    const user = await signedInClient(first);
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      const contact = await user.add({ firstName: `Racer ${i}` });
+      expect((await user.remove(contact.id)).statusCode).toBe(204);
+      ids.push(contact.id);
+    }
+    first.clock.advance(31 * DAY_MS);
+
+    const [purged, ...restores] = await Promise.all([
+      purger.purgeExpired(),
+      ...ids.map((id, i) => user.restore(id, i % 2 ? first.app : second.app)),
+    ]);
+    const statuses = restores.map((r) => r.statusCode);
+    expect(statuses.every((s) => s === 200 || s === 404), JSON.stringify(statuses)).toBe(true);
+    const restored = ids.filter((_, i) => statuses[i] === 200);
+    expect(purged).toBe(ids.length - restored.length);
+
+    const listed = (await user.list({ limit: 100 })).json<{ items: ContactJson[]; total: number }>();
+    expect(listed.items.map((c) => c.id).sort()).toEqual([...restored].sort());
+    expect(await trashOf(user)).toEqual([]);
+    for (const id of ids.filter((_, i) => statuses[i] === 404)) expect((await user.get(id)).statusCode).toBe(404);
+  });
+
+  it('a restore racing a delete-forever of the same contact: exactly one wins', async () => {
+    const user = await signedInClient(first);
+    const outcomes: string[] = [];
+    for (let i = 0; i < 8; i += 1) {
+      const contact = await user.add({ firstName: `Duel ${i}` });
+      await user.remove(contact.id);
+      const [restore, purge] = await Promise.all([user.restore(contact.id, first.app), user.purge(contact.id, second.app)]);
+      const pair = `${restore.statusCode}/${purge.statusCode}`;
+      expect(['200/404', '404/204'], pair).toContain(pair);
+      outcomes.push(pair);
+      expect((await user.get(contact.id)).statusCode).toBe(restore.statusCode === 200 ? 200 : 404);
+    }
+    const listed = (await user.list({ limit: 100 })).json<{ total: number }>().total;
+    expect(listed).toBe(outcomes.filter((o) => o === '200/404').length);
+    expect(await trashOf(user)).toEqual([]);
+  });
 });
