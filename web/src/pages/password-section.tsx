@@ -1,6 +1,7 @@
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { changePasswordBodySchema } from '../../../src/modules/auth/auth.schemas.js';
+import { appPasswordsKey } from '../api/app-passwords.api.js';
 import { changePassword } from '../api/users.api.js';
 import { PasswordField, ShowPasswords } from '../forms/fields.js';
 import { FormError, Notice, SubmitButton } from '../forms/form-alert.js';
@@ -9,11 +10,16 @@ import { useZodForm } from '../forms/use-zod-form.js';
 const EMPTY = { currentPassword: '', newPassword: '' };
 
 export function PasswordSection() {
+  const queryClient = useQueryClient();
   const [shown, setShown] = useState(false);
   const form = useZodForm({ schema: changePasswordBodySchema, initial: EMPTY, idPrefix: 'password' });
   const change = useMutation({
     mutationFn: changePassword,
-    onSuccess: () => form.reset(EMPTY),
+    onSuccess: async () => {
+      form.reset(EMPTY);
+      // The server revoked every app password with the old password.
+      await queryClient.invalidateQueries({ queryKey: appPasswordsKey });
+    },
     onError: form.showServerErrors,
   });
 
@@ -38,7 +44,8 @@ export function PasswordSection() {
         <FormError error={change.error} extra={form.otherErrors} />
         {change.isSuccess ? (
           <Notice tone="success">
-            Password changed. Any other device signed in to your account has been signed out.
+            Password changed. Any other device signed in to your account has been signed out, and your app
+            passwords were revoked: make new ones for your phones and computers.
           </Notice>
         ) : null}
         <SubmitButton pending={change.isPending} pendingLabel="Changing…">

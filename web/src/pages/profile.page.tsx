@@ -2,6 +2,7 @@ import { useMe } from '../api/queries.js';
 import { Loading } from '../components/loading.js';
 import { PageHeader } from '../components/page-header.js';
 import { QueryError } from '../components/query-error.js';
+import { AppPasswordsSection } from './app-passwords-section.js';
 import { AvatarSection } from './avatar-section.js';
 import { PasswordSection } from './password-section.js';
 import { ProfileDetailsSection } from './profile-details-section.js';
@@ -18,6 +19,7 @@ export function ProfilePage() {
           <AvatarSection user={me.data} />
           <ProfileDetailsSection user={me.data} />
           <PasswordSection />
+          <AppPasswordsSection />
         </>
       ) : null}
     </div>
