@@ -75,6 +75,9 @@ describe('contacts with several phones, emails, an address and a photo, and the 
     await email2.fill('Grace@Navy.example.mil');
     await expect.poll(() => email2.getAttribute('aria-invalid')).toBeNull();
     await page.getByLabel('Label for email 2', { exact: true }).selectOption({ label: 'Custom…' });
+    // The focus stays on the picker; the typed label's input is the next stop.
+    await page.getByLabel('Label for email 2', { exact: true }).focus();
+    await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.id.endsWith('-custom'))).toBe(true);
     await page.getByLabel('Custom label for email 2', { exact: true }).fill('Navy');
 

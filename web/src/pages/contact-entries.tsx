@@ -36,9 +36,12 @@ interface LabelPickerProps {
   onBlur: () => void;
 }
 
-/** Mobile, Home, Work, Other, or a label of one's own typed in. */
+/**
+ * Mobile, Home, Work, Other, or a label of one's own typed in. Picking "Custom…" shows the text
+ * input next in the tab order without moving the focus: arrowing through a closed <select> picks
+ * each option on the way, and the focus must not jump while someone is still choosing.
+ */
 function LabelPicker({ id, of, label, custom, error, onPick, onBlur }: LabelPickerProps) {
-  const focusLater = useFocusLater();
   const customId = `${id}-custom`;
   const errorId = `${customId}-error`;
   return (
@@ -51,12 +54,8 @@ function LabelPicker({ id, of, label, custom, error, onPick, onBlur }: LabelPick
         value={custom ? CUSTOM : label}
         onChange={(event) => {
           const picked = event.target.value;
-          if (picked === CUSTOM) {
-            onPick('', true);
-            focusLater(customId);
-          } else {
-            onPick(picked, false);
-          }
+          if (picked === CUSTOM) onPick('', true);
+          else onPick(picked, false);
         }}
       >
         <option value="">No label</option>
