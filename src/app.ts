@@ -130,12 +130,12 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   const avatarStore = deps.avatarStore ?? createAvatarStore(config);
   const avatars = new AvatarService({ db: deps.database.db, clock, config, store: avatarStore, logger: app.log });
   await app.register(avatarRoutes, { prefix: '/api', avatars, store: avatarStore, authenticate });
-  const contacts = new ContactsService({ db: deps.database.db, clock, cacheBytes: config.contactsCacheBytes });
+  const contacts = new ContactsService({ db: deps.database.db, clock, appUrl: config.appUrl, cacheBytes: config.contactsCacheBytes });
   await app.register(contactsRoutes, { prefix: '/api/contacts', contacts, authenticate });
   const pictures = new PictureSlot({ store: avatarStore, logger: app.log });
-  const photos = new ContactPhotoService({ db: deps.database.db, clock, pictures });
+  const photos = new ContactPhotoService({ db: deps.database.db, clock, pictures, appUrl: config.appUrl });
   await app.register(contactPhotoRoutes, { prefix: '/api/contacts', photos, authenticate });
-  const trash = new TrashService({ db: deps.database.db, clock, pictures, logger: app.log, ...deps.trash });
+  const trash = new TrashService({ db: deps.database.db, clock, appUrl: config.appUrl, pictures, logger: app.log, ...deps.trash });
   await app.register(trashRoutes, { prefix: '/api/contacts', trash, authenticate });
 
   // Last: the web app answers GETs no API route took (and /api/dev/mailbox in development).

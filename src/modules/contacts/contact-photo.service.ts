@@ -9,19 +9,19 @@ import type { Contact } from './contacts.schemas.js';
 
 /** A contact's picture, through the same checks, re-encoding and store as the user's avatar. */
 export class ContactPhotoService {
-  constructor(private readonly deps: { db: Db; clock: Clock; pictures: PictureSlot }) {}
+  constructor(private readonly deps: { db: Db; clock: Clock; pictures: PictureSlot; appUrl: string }) {}
 
   async replace(owner: Owner, id: string, upload: Buffer): Promise<Contact> {
     const current = await this.currentKey(owner, id);
     const row = await this.deps.pictures.replace(`contacts/${id.toLowerCase()}`, upload, current, this.swap(owner, id));
     if (!row) throw contactNotFound();
-    return presentContact(row);
+    return presentContact(row, this.deps.appUrl);
   }
 
   async remove(owner: Owner, id: string): Promise<Contact> {
     const row = await this.deps.pictures.remove(await this.currentKey(owner, id), this.swap(owner, id));
     if (!row) throw contactNotFound();
-    return presentContact(row);
+    return presentContact(row, this.deps.appUrl);
   }
 
   /** The contact's photo key now; 404 for anything but one of the owner's live contacts. */

@@ -14,7 +14,14 @@ export const displayName = (row: Pick<ContactRow, 'firstName' | 'lastName'>): st
  * The only way a contact row leaves the server: the owner id, the photo's store key and the phone
  * numbers as typed stay inside. `email` and `phone` are the first entries of their lists.
  */
-export function presentContact(row: ContactRow): Contact {
+/**
+ * A stored picture's URL for clients: pictures Kith serves itself are stored as a path and get
+ * `APP_URL` in front; a store elsewhere (Cloudinary) or a link from a vCard is a full URL already.
+ */
+export const publicPhotoUrl = (stored: string | null, appUrl: string): string | null =>
+  stored?.startsWith('/') ? `${appUrl}${stored}` : stored;
+
+export function presentContact(row: ContactRow, appUrl: string): Contact {
   const birthday = birthdayOf(row);
   return {
     id: row.id,
@@ -37,7 +44,7 @@ export function presentContact(row: ContactRow): Contact {
     websites: row.websites.map(({ value, label }) => ({ value, label })),
     organization: row.organization,
     jobTitle: row.jobTitle,
-    photoUrl: row.photoUrl,
+    photoUrl: publicPhotoUrl(row.photoUrl, appUrl),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -48,6 +55,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** When a contact deleted at `deletedAt` leaves the trash for good. */
 export const purgeDateOf = (deletedAt: Date) => new Date(deletedAt.getTime() + TRASH_RETENTION_DAYS * DAY_MS);
 
-export function presentTrashedContact(row: ContactRow & { deletedAt: Date }): TrashedContact {
-  return { ...presentContact(row), deletedAt: row.deletedAt.toISOString(), purgeAt: purgeDateOf(row.deletedAt).toISOString() };
+export function presentTrashedContact(row: ContactRow & { deletedAt: Date }, appUrl: string): TrashedContact {
+  return { ...presentContact(row, appUrl), deletedAt: row.deletedAt.toISOString(), purgeAt: purgeDateOf(row.deletedAt).toISOString() };
 }

@@ -38,6 +38,8 @@ export const todayOf = (owner: Owner, now: Date): string =>
 
 export interface ContactsServiceDeps {
   db: Db;
+  /** APP_URL, for the URLs of pictures Kith serves itself. */
+  appUrl: string;
   clock: Clock;
   /** Memory for snapshots of users' contacts (see contacts.snapshot.ts); 0 loads them on every read. */
   cacheBytes: number;
@@ -52,20 +54,20 @@ export class ContactsService {
 
   async list(owner: Owner, query: ListContactsQuery): Promise<ContactList> {
     const page = selectContacts((await this.snapshot(owner)).rows, query);
-    return { items: page.items.map(presentContact), total: page.total, limit: query.limit, offset: query.offset };
+    return { items: page.items.map((row) => presentContact(row, this.deps.appUrl)), total: page.total, limit: query.limit, offset: query.offset };
   }
 
   async get(owner: Owner, id: string): Promise<Contact> {
     const row = UUID_SHAPE.test(id) ? (await this.snapshot(owner)).find(id.toLowerCase()) : undefined;
     if (!row) throw contactNotFound();
-    return presentContact(row);
+    return presentContact(row, this.deps.appUrl);
   }
 
   async create(owner: Owner, input: ContactInput): Promise<Contact> {
     const values = valuesForCreate(input, this.context(owner));
     const row = await insertContact(this.deps.db, owner.id, values, this.deps.clock.now());
     if (!row) throw contactLimitReached();
-    return presentContact(row);
+    return presentContact(row, this.deps.appUrl);
   }
 
   async update(owner: Owner, id: string, patch: ContactPatch): Promise<Contact> {
@@ -73,7 +75,7 @@ export class ContactsService {
     const change = changeForPatch(patch, this.context(owner));
     const row = await updateContact(this.deps.db, owner.id, id, change, this.deps.clock.now());
     if (!row) throw contactNotFound();
-    return presentContact(row);
+    return presentContact(row, this.deps.appUrl);
   }
 
   /** Moves the contact to the trash (see TrashService for what happens there). */
@@ -86,7 +88,7 @@ export class ContactsService {
     const candidates = (await this.snapshot(owner)).birthdayCandidates();
     const found = upcomingBirthdays(candidates, query.from ?? this.today(owner), query.days);
     return {
-      items: found.map(({ value, date, daysUntil, turning }) => ({ contact: presentContact(value), date, daysUntil, turning })),
+      items: found.map(({ value, date, daysUntil, turning }) => ({ contact: presentContact(value, this.deps.appUrl), date, daysUntil, turning })),
     };
   }
 

@@ -23,7 +23,7 @@ const env = { ACCESS_TOKEN_TTL_SECONDS: String(200 * 24 * 60 * 60), REFRESH_TOKE
 function trashServiceFor(t: TestApp, options: { store?: AvatarStore; clock?: Clock } = {}) {
   const logger = t.app.log;
   const pictures = new PictureSlot({ store: options.store ?? createAvatarStore(t.config), logger });
-  return new TrashService({ db: t.database.db, clock: options.clock ?? t.clock, pictures, logger });
+  return new TrashService({ db: t.database.db, appUrl: t.config.appUrl, clock: options.clock ?? t.clock, pictures, logger });
 }
 
 const trashOf = async (client: ContactsClient) => {

@@ -14,6 +14,7 @@ const PURGE_BATCH = 500;
 
 export interface TrashServiceDeps {
   db: Db;
+  appUrl: string;
   clock: Clock;
   /** Removes the photos of purged contacts from the picture store. */
   pictures: PictureSlot;
@@ -35,13 +36,13 @@ export class TrashService {
 
   async list(owner: Owner): Promise<TrashList> {
     const rows = await listTrash(this.deps.db, owner.id);
-    return { items: rows.flatMap((row) => (row.deletedAt ? [presentTrashedContact({ ...row, deletedAt: row.deletedAt })] : [])) };
+    return { items: rows.flatMap((row) => (row.deletedAt ? [presentTrashedContact({ ...row, deletedAt: row.deletedAt }, this.deps.appUrl)] : [])) };
   }
 
   async restore(owner: Owner, id: string): Promise<Contact> {
     if (!UUID_SHAPE.test(id)) throw contactNotFound();
     const result = await restoreContact(this.deps.db, owner.id, id);
-    if ('restored' in result) return presentContact(result.restored);
+    if ('restored' in result) return presentContact(result.restored, this.deps.appUrl);
     throw result.refused === 'LIMIT_REACHED' ? contactLimitReached() : contactNotFound();
   }
 

@@ -20,7 +20,7 @@ import {
 } from '../../contacts/contact-details.schemas.js';
 import type { ContactValues } from '../../contacts/contacts.repository.js';
 import { normalizePhone } from '../../contacts/phone.js';
-import { type CardLine, type CardText, splitCard } from './card-lines.js';
+import { type CardText, splitCard } from './card-lines.js';
 
 export type ListFamily = 'emails' | 'phones' | 'addresses' | 'websites';
 
@@ -71,7 +71,12 @@ function abLabel(text: string): string | null {
   return clip(builtIn ? builtIn[1]!.toLowerCase() : text, MAX.label);
 }
 
-const textOf = (value: unknown): string => (Array.isArray(value) ? value.map(String).join(' ') : String(value ?? ''));
+const textOf = (value: unknown): string => {
+  if (Array.isArray(value)) return value.map(textOf).join(' ');
+  if (value === null || value === undefined) return '';
+  // ical.js gives strings, or value objects (dates, UTC offsets) that print as their vCard text.
+  return typeof value === 'string' ? value : (value as { toString(): string }).toString();
+};
 
 function readBirthday(property: ICAL.Property | null): Pick<ContactValues, 'birthdayYear' | 'birthdayMonth' | 'birthdayDay'> {
   const none = { birthdayYear: null, birthdayMonth: null, birthdayDay: null };
@@ -114,7 +119,7 @@ export function readCard(text: string, region: string | null): ReadCard | CardPr
 
   let component: ICAL.Component;
   try {
-    component = new ICAL.Component(ICAL.parse(text));
+    component = new ICAL.Component(ICAL.parse(text) as unknown[]);
   } catch (error) {
     return { error: `the vCard could not be read: ${error instanceof Error ? error.message : String(error)}` };
   }
