@@ -24,6 +24,9 @@ import { ContactPhotoService } from './modules/contacts/contact-photo.service.js
 import { contactsRoutes } from './modules/contacts/contacts.routes.js';
 import { ContactsService } from './modules/contacts/contacts.service.js';
 import { trashRoutes } from './modules/contacts/trash.routes.js';
+import { FailureCounter } from './modules/dav/dav-auth.js';
+import { davRoutes } from './modules/dav/dav.routes.js';
+import { DavService } from './modules/dav/dav.service.js';
 import { TrashService } from './modules/contacts/trash.service.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { avatarRoutes } from './modules/users/avatar.routes.js';
@@ -137,6 +140,20 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   await app.register(contactPhotoRoutes, { prefix: '/api/contacts', photos, authenticate });
   const trash = new TrashService({ db: deps.database.db, clock, appUrl: config.appUrl, pictures, logger: app.log, ...deps.trash });
   await app.register(trashRoutes, { prefix: '/api/contacts', trash, authenticate });
+
+  const db = deps.database.db;
+  const failures = (max: number) =>
+    new FailureCounter({ max, windowMs: config.rateLimits.windowSeconds * 1000, redis, now: () => clock.now().getTime() });
+  const dav = new DavService({ db, clock, pictures, appUrl: config.appUrl, logger: app.log });
+  await app.register(davRoutes, {
+    dav,
+    auth: {
+      appPasswords,
+      perAccount: failures(config.rateLimits.loginPerAccount),
+      perClient: failures(config.rateLimits.loginPerClient),
+      windowSeconds: config.rateLimits.windowSeconds,
+    },
+  });
 
   // Last: the web app answers GETs no API route took (and /api/dev/mailbox in development).
   await app.register(webApp, { config, distDir: deps.webDistDir });

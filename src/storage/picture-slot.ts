@@ -55,6 +55,22 @@ export class PictureSlot {
   }
 
   /**
+   * Stores a picture that came inside other data (a vCard's PHOTO) for `owner`, through the same
+   * checks and re-encoding as an upload. Undefined when the bytes are not a picture Kith takes
+   * (the data it came in is kept whole regardless); a failing store is still a 503.
+   */
+  async storeEmbedded(owner: string, data: Buffer): Promise<StoredAvatar | undefined> {
+    let image: Awaited<ReturnType<typeof processAvatar>>;
+    try {
+      image = await processAvatar(data);
+    } catch (error) {
+      if (error instanceof AppError && error.status < 500) return undefined;
+      throw error;
+    }
+    return this.useStore(() => this.deps.store.save(owner, image));
+  }
+
+  /**
    * Cleanup after the database already says the right thing: a failure leaves an unreferenced
    * file behind, which is logged, but must not fail a request whose change has been made.
    */

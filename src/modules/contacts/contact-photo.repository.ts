@@ -13,17 +13,16 @@ export async function swapContactPhoto(
   id: string,
   photo: { key: string; url: string } | null,
   now: Date,
+  /** The contact's stored card with the new picture, when it has one (see card-edits.ts). */
+  cardWith: (current: ContactRow) => string | undefined = () => undefined,
 ): Promise<{ row: ContactRow; previousKey: string | null } | undefined> {
   return db.transaction(async (tx) => {
-    const [current] = await tx
-      .select({ photoKey: contacts.photoKey })
-      .from(contacts)
-      .where(liveOwnedBy(userId, id))
-      .for('update');
+    const [current] = await tx.select().from(contacts).where(liveOwnedBy(userId, id)).for('update');
     if (!current) return undefined;
+    const card = cardWith(current);
     const [row] = await tx
       .update(contacts)
-      .set({ photoKey: photo?.key ?? null, photoUrl: photo?.url ?? null, updatedAt: now })
+      .set({ photoKey: photo?.key ?? null, photoUrl: photo?.url ?? null, updatedAt: now, ...(card === undefined ? {} : { card }) })
       .where(ownedBy(userId, id))
       .returning();
     return row ? { row, previousKey: current.photoKey } : undefined;

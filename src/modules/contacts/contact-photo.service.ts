@@ -4,7 +4,8 @@ import type { StoredAvatar } from '../../storage/avatar-store.js';
 import type { PictureSlot } from '../../storage/picture-slot.js';
 import { findContactPhotoKey, swapContactPhoto } from './contact-photo.repository.js';
 import { contactNotFound, type Owner, UUID_SHAPE } from './contacts.service.js';
-import { presentContact } from './contacts.presenter.js';
+import { cardAfterEdit } from '../dav/vcard/card-edits.js';
+import { presentContact, publicPhotoUrl } from './contacts.presenter.js';
 import type { Contact } from './contacts.schemas.js';
 
 /** A contact's picture, through the same checks, re-encoding and store as the user's avatar. */
@@ -32,6 +33,12 @@ export class ContactPhotoService {
   }
 
   private swap(owner: Owner, id: string) {
-    return (picture: StoredAvatar | null) => swapContactPhoto(this.deps.db, owner.id, id, picture, this.deps.clock.now());
+    return (picture: StoredAvatar | null) => {
+      const now = this.deps.clock.now();
+      const url = publicPhotoUrl(picture?.url ?? null, this.deps.appUrl);
+      return swapContactPhoto(this.deps.db, owner.id, id, picture, now, (current) =>
+        cardAfterEdit(current, {}, owner.region, now, { url }),
+      );
+    };
   }
 }

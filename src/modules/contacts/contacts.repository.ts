@@ -74,7 +74,7 @@ export async function insertContact(
 export async function insertContactIn(
   tx: Executor,
   userId: string,
-  values: ContactValues,
+  values: ContactValues & Partial<Pick<ContactRow, 'photoKey' | 'photoUrl'>>,
   now: Date,
   card?: CardValues,
 ): Promise<ContactRow | undefined> {

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.js';
-import type { UserRow } from '../../db/schema.js';
+import type { ContactRow, UserRow } from '../../db/schema.js';
 import { AppError, notFound } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { isValidTimeZone, todayIn, upcomingBirthdays } from './birthdays.js';
@@ -18,6 +18,7 @@ import {
   type UpcomingBirthdays,
 } from './contacts.schemas.js';
 import { ContactsSnapshot, ContactsSnapshotCache } from './contacts.snapshot.js';
+import { cardAfterEdit } from '../dav/vcard/card-edits.js';
 import { trashContact } from './trash.repository.js';
 
 /** The parts of the signed-in user that contacts depend on, read together with the session. */
@@ -73,7 +74,15 @@ export class ContactsService {
   async update(owner: Owner, id: string, patch: ContactPatch): Promise<Contact> {
     if (!UUID_SHAPE.test(id)) throw contactNotFound();
     const change = changeForPatch(patch, this.context(owner));
-    const row = await updateContact(this.deps.db, owner.id, id, change, this.deps.clock.now());
+    const now = this.deps.clock.now();
+    // A card a client stored gets the changed lines; everything else in it stays as it was.
+    const withCard = (current: ContactRow) => {
+      const values = change(current);
+      if (Object.keys(values).length === 0) return values;
+      const card = cardAfterEdit(current, values, owner.region, now);
+      return card === undefined ? values : { ...values, card };
+    };
+    const row = await updateContact(this.deps.db, owner.id, id, withCard, now);
     if (!row) throw contactNotFound();
     return presentContact(row, this.deps.appUrl);
   }

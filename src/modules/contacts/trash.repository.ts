@@ -6,19 +6,22 @@ import { MAX_CONTACTS_PER_USER } from './contacts.schemas.js';
 
 /** Moves the contact to the trash and frees its slot, in one transaction; false when there is no such live contact. */
 export async function trashContact(db: Db, userId: string, id: string, now: Date): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const [trashed] = await tx
-      .update(contacts)
-      .set({ deletedAt: now })
-      .where(liveOwnedBy(userId, id))
-      .returning({ id: contacts.id });
-    if (!trashed) return false;
-    await tx
-      .update(users)
-      .set({ contactCount: sql`${users.contactCount} - 1` })
-      .where(and(eq(users.id, userId), gt(users.contactCount, 0)));
-    return true;
-  });
+  return db.transaction((tx) => trashContactIn(tx, userId, id, now));
+}
+
+/** trashContact inside a transaction the caller holds. */
+export async function trashContactIn(tx: Executor, userId: string, id: string, now: Date): Promise<boolean> {
+  const [trashed] = await tx
+    .update(contacts)
+    .set({ deletedAt: now })
+    .where(liveOwnedBy(userId, id))
+    .returning({ id: contacts.id });
+  if (!trashed) return false;
+  await tx
+    .update(users)
+    .set({ contactCount: sql`${users.contactCount} - 1` })
+    .where(and(eq(users.id, userId), gt(users.contactCount, 0)));
+  return true;
 }
 
 export type RestoreResult = { restored: ContactRow } | { refused: 'NOT_IN_TRASH' | 'LIMIT_REACHED' };
