@@ -233,7 +233,7 @@ describe.skipIf(Boolean(clientsMissing))(
         const kept = [
           'item1.TEL;type=pref:+44 20 7946 0321',
           'item1.X-ABLabel:_$!<HomeFAX>!$_',
-          'item2.TEL:(020) 7946 0999',
+          'item2.TEL:+44 20 7946 0999',
           'item2.X-ABLabel:Boat',
           'X-SOCIALPROFILE;type=twitter;x-user=ada:https://twitter.com/ada',
           'X-ABShowAs:COMPANY',
@@ -261,7 +261,7 @@ describe.skipIf(Boolean(clientsMissing))(
         const ada = (await user.contacts()).find((c) => c.firstName === 'Ada');
         expect(ada, 'the card is a contact in the API').toBeDefined();
         expect(ada).toMatchObject({ lastName: 'Lovelace', organization: 'Analytical Engines Ltd', notes: 'Before the edit' });
-        expect(ada!.phones.map((p) => p.value.replace(/\D/g, '')).sort()).toEqual(['02079460999', '442079460321'].sort());
+        expect(ada!.phones.map((p) => p.value.replace(/\D/g, '')).sort()).toEqual(['442079460321', '442079460999']);
         expect(ada!.photoUrl, 'the PHOTO is the contact photo').not.toBeNull();
 
         // Down: a second machine's first sync gets the same card.
@@ -320,7 +320,6 @@ describe.skipIf(Boolean(clientsMissing))(
         await user.clients.syncOk();
         expect((await user.contacts()).map((c) => c.id)).toEqual([keep.id]);
         expect((await user.trash()).map((c) => c.id).sort()).toEqual([goneInApi.id, goneLocally.id].sort());
-        expect((await user.getCard(localFile!)).status).toBe(404);
         // Nothing left to do on either side.
         const again = await user.clients.syncOk();
         expect(again.stdout + again.stderr).not.toMatch(/Copying|Deleting/);

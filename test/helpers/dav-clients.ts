@@ -57,14 +57,23 @@ function assertLoopback(url: string): void {
 export async function run(
   command: string,
   args: string[],
-  options: { env: NodeJS.ProcessEnv; cwd?: string; input?: string; timeoutMs?: number },
+  options: { env: NodeJS.ProcessEnv; cwd?: string; input?: string; timeoutMs?: number; timestamps?: boolean },
 ): Promise<CommandResult> {
   const started = performance.now();
   const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
+  // With timestamps, each line of stderr starts with the milliseconds since the start at which it
+  // arrived (Python writes stderr line by line), for traces.
+  let lineStart = true;
+  const stamped = (text: string) => {
+    const stamp = `[${(performance.now() - started).toFixed(1).padStart(8)} ms] `;
+    const out = text.replace(/^(?=.)/gm, (_match, offset: number) => (offset > 0 || lineStart ? stamp : ''));
+    lineStart = text.endsWith('\n');
+    return out;
+  };
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += options.timestamps ? stamped(chunk.toString()) : chunk.toString()));
   child.stdin.on('error', () => undefined); // a child that exits without reading its input
   child.stdin.end(options.input ?? '');
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
@@ -86,6 +95,8 @@ export interface DavClients {
   discover(): Promise<CommandResult>;
   /** `vdirsyncer sync`, whatever its exit code. */
   sync(): Promise<CommandResult>;
+  /** `vdirsyncer -v debug sync`: every request and response, stamped with the time since the start. */
+  traceSync(): Promise<CommandResult>;
   /** `vdirsyncer sync`; throws with the output unless it exits 0. */
   syncOk(): Promise<CommandResult>;
   /** `khard list --parsable`: one entry per contact. */
@@ -171,8 +182,8 @@ export async function createDavClients(
     if (!folder) throw new Error('no local address book folder yet: run discover() first');
     return folder;
   };
-  const vdirsyncer = (args: string[], input?: string) =>
-    run('vdirsyncer', ['-c', paths.vdirsyncer, ...args], { env, cwd: dir, input, timeoutMs });
+  const vdirsyncer = (args: string[], input?: string, timestamps = false) =>
+    run('vdirsyncer', ['-c', paths.vdirsyncer, ...args], { env, cwd: dir, input, timeoutMs, timestamps });
   const khard = async (args: string[], input?: string) => {
     const result = await run('khard', ['-c', paths.khard, ...args], { env, cwd: dir, input, timeoutMs });
     if (result.code !== 0) throw new CommandError(result);
@@ -227,6 +238,7 @@ export async function createDavClients(
       return result;
     },
     sync: () => vdirsyncer(['sync']),
+    traceSync: () => vdirsyncer(['-v', 'debug', 'sync'], undefined, true),
     async syncOk() {
       return ok(await vdirsyncer(['sync']));
     },
@@ -260,6 +272,28 @@ export async function createDavClients(
     },
     close: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * From a `traceSync()` log, the milliseconds vdirsyncer spent waiting for HTTP answers: from each
+ * "Sending request..." to the status line that follows it.
+ */
+export function httpWaitMs(trace: string): { requests: number; ms: number } {
+  let sentAt: number | undefined;
+  let requests = 0;
+  let ms = 0;
+  for (const line of trace.split('\n')) {
+    const match = /^\[\s*([\d.]+) ms\] debug: (Sending request\.\.\.|\d{3})$/.exec(line);
+    if (!match) continue;
+    const at = Number(match[1]);
+    if (match[2] === 'Sending request...') sentAt = at;
+    else if (sentAt !== undefined) {
+      requests += 1;
+      ms += at - sentAt;
+      sentAt = undefined;
+    }
+  }
+  return { requests, ms };
 }
 
 /** A single line of YAML from khard's template (`Note: text`), or undefined when it is empty. */
