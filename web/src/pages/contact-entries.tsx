@@ -126,6 +126,67 @@ function AddButton({ id, what, count, max, onAdd }: { id: string; what: string; 
   );
 }
 
+type Row = EntryRow | AddressRow;
+
+/**
+ * The rows of one list field and what the buttons do to them: change a row, add one (the focus
+ * goes to its first input), remove one (the focus goes to the Add button).
+ */
+function useRows<R extends Row>(form: Form, name: ListName | 'addresses', make: () => R, firstInput: string) {
+  const focusLater = useFocusLater();
+  const rows = form.values[name] as R[];
+  const base = `${form.idPrefix}-${name}`;
+  const addId = `${base}-add`;
+  const replace = (key: string, next: R[]) => form.update(key, { ...form.values, [name]: next });
+  const change = (row: R, changes: Partial<R>) =>
+    replace(
+      `${name}.${row.key}`,
+      rows.map((r) => (r.key === row.key ? { ...r, ...changes } : r)),
+    );
+  const add = () => {
+    const row = make();
+    replace(`${name}.${row.key}`, [...rows, row]);
+    focusLater(`${base}-${row.key}-${firstInput}`);
+  };
+  const remove = (row: R) => {
+    replace(
+      `${name}.${row.key}`,
+      rows.filter((r) => r.key !== row.key),
+    );
+    focusLater(addId);
+  };
+  return { rows, base, addId, change, add, remove };
+}
+
+/** A row's label picker and its Remove button. */
+function RowControls<R extends Row>(props: {
+  form: Form;
+  rowKey: string;
+  row: R;
+  of: string;
+  base: string;
+  change: (row: R, changes: Partial<R>) => void;
+  remove: (row: R) => void;
+}) {
+  const { form, rowKey, row, of, base, change, remove } = props;
+  return (
+    <>
+      <LabelPicker
+        id={`${base}-${row.key}-label`}
+        of={of}
+        label={row.label}
+        custom={row.customLabel}
+        error={form.errors[`${rowKey}.label`]}
+        onPick={(label, customLabel) => change(row, { label, customLabel } as Partial<R>)}
+        onBlur={() => form.leave(rowKey, row.customLabel)}
+      />
+      <button type="button" className="button subtle small entry-remove" onClick={() => remove(row)}>
+        Remove<Hidden> {of}</Hidden>
+      </button>
+    </>
+  );
+}
+
 interface EntryListProps {
   form: Form;
   name: ListName;
@@ -139,28 +200,7 @@ interface EntryListProps {
 
 /** Phones, emails or websites: one row each, with a label and a Remove button, and "Add" below. */
 export function EntryList({ form, name, noun, legend, max, hint, input }: EntryListProps) {
-  const focusLater = useFocusLater();
-  const rows = form.values[name];
-  const base = `${form.idPrefix}-${name}`;
-  const addId = `${base}-add`;
-  const replace = (key: string, next: EntryRow[]) => form.update(key, { ...form.values, [name]: next });
-  const change = (row: EntryRow, changes: Partial<EntryRow>) =>
-    replace(
-      `${name}.${row.key}`,
-      rows.map((r) => (r.key === row.key ? { ...r, ...changes } : r)),
-    );
-  const add = () => {
-    const row = newEntryRow(DEFAULT_LABELS[name]);
-    replace(`${name}.${row.key}`, [...rows, row]);
-    focusLater(`${base}-${row.key}-value`);
-  };
-  const remove = (row: EntryRow) => {
-    replace(
-      `${name}.${row.key}`,
-      rows.filter((r) => r.key !== row.key),
-    );
-    focusLater(addId);
-  };
+  const { rows, base, addId, change, add, remove } = useRows<EntryRow>(form, name, () => newEntryRow(DEFAULT_LABELS[name]), 'value');
 
   return (
     <ListFrame form={form} name={name} legend={legend} hint={hint}>
@@ -189,18 +229,7 @@ export function EntryList({ form, name, noun, legend, max, hint, input }: EntryL
                   />
                   <FieldMessage id={`${id}-error`} error={error} />
                 </div>
-                <LabelPicker
-                  id={`${base}-${row.key}-label`}
-                  of={of}
-                  label={row.label}
-                  custom={row.customLabel}
-                  error={form.errors[`${key}.label`]}
-                  onPick={(label, customLabel) => change(row, { label, customLabel })}
-                  onBlur={() => form.leave(key, row.customLabel)}
-                />
-                <button type="button" className="button subtle small entry-remove" onClick={() => remove(row)}>
-                  Remove<Hidden> {of}</Hidden>
-                </button>
+                <RowControls form={form} rowKey={key} row={row} of={of} base={base} change={change} remove={remove} />
               </li>
             );
           })}
@@ -222,28 +251,7 @@ const ADDRESS_LINES: Array<{ line: AddressLine; label: string; maxLength: number
 
 /** Postal addresses: each a small group of lines with its label. */
 export function AddressList({ form, max }: { form: Form; max: number }) {
-  const focusLater = useFocusLater();
-  const rows = form.values.addresses;
-  const base = `${form.idPrefix}-addresses`;
-  const addId = `${base}-add`;
-  const replace = (key: string, next: AddressRow[]) => form.update(key, { ...form.values, addresses: next });
-  const change = (row: AddressRow, changes: Partial<AddressRow>) =>
-    replace(
-      `addresses.${row.key}`,
-      rows.map((r) => (r.key === row.key ? { ...r, ...changes } : r)),
-    );
-  const add = () => {
-    const row = newAddressRow();
-    replace(`addresses.${row.key}`, [...rows, row]);
-    focusLater(`${base}-${row.key}-street`);
-  };
-  const remove = (row: AddressRow) => {
-    replace(
-      `addresses.${row.key}`,
-      rows.filter((r) => r.key !== row.key),
-    );
-    focusLater(addId);
-  };
+  const { rows, base, addId, change, add, remove } = useRows<AddressRow>(form, 'addresses', newAddressRow, 'street');
 
   return (
     <ListFrame form={form} name="addresses" legend="Addresses">
@@ -284,18 +292,7 @@ export function AddressList({ form, max }: { form: Form; max: number }) {
               })}
             </div>
             <div className="address-foot">
-              <LabelPicker
-                id={`${base}-${row.key}-label`}
-                of={of}
-                label={row.label}
-                custom={row.customLabel}
-                error={form.errors[`${key}.label`]}
-                onPick={(label, customLabel) => change(row, { label, customLabel })}
-                onBlur={() => form.leave(key, row.customLabel)}
-              />
-              <button type="button" className="button subtle small entry-remove" onClick={() => remove(row)}>
-                Remove<Hidden> {of}</Hidden>
-              </button>
+              <RowControls form={form} rowKey={key} row={row} of={of} base={base} change={change} remove={remove} />
             </div>
           </fieldset>
         );
