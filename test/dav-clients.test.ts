@@ -289,6 +289,48 @@ describe.skipIf(Boolean(clientsMissing))(
     );
 
     it(
+      'a local edit syncs up, a vCard 4.0 card and a card without a UID are contacts, a restore from the trash syncs down',
+      async () => {
+        const user = await syncedUser();
+        const restored = await user.api.add({ firstName: 'Back', lastName: 'Again' });
+        await user.api.add({ firstName: 'Stays', lastName: 'Put' });
+        await user.clients.discover();
+        await user.clients.syncOk();
+
+        // Edited in the local folder, as an editor or another program would.
+        const uid = await user.clients.khardNew('First name: Edsger\nLast name: Dijkstra\nNote: first words\n');
+        await user.clients.syncOk();
+        const file = `${uid}.vcf`;
+        const before = (await user.clients.readCard(file)).toString();
+        await user.clients.writeCard(file, before.replace('NOTE:first words', 'NOTE:edited locally'));
+        const up = await user.clients.syncOk();
+        expect(up.stdout + up.stderr).toMatch(/Copying \(updating\) item .* to kith_remote/);
+        expect((await user.contacts()).find((c) => c.firstName === 'Edsger')?.notes).toBe('edited locally');
+
+        const v4 = await user.clients.khardNew('First name: Barbara\nLast name: Liskov\nBirthday: --11-07\nEmail:\n    work: barbara@example.com\n', '4.0');
+        expect((await user.clients.readCard(`${v4}.vcf`)).toString()).toContain('VERSION:4.0');
+        await user.clients.syncOk();
+        const barbara = (await user.contacts()).find((c) => c.firstName === 'Barbara');
+        expect(barbara, 'the vCard 4.0 card is a contact').toMatchObject({ lastName: 'Liskov', birthday: '--11-07' });
+
+        // A card without a UID (old exports have none): uploaded, a contact, and the next sync is quiet.
+        await user.clients.writeCard('no-uid.vcf', card(['BEGIN:VCARD', 'VERSION:3.0', 'FN:Alan Turing', 'N:Turing;Alan;;;', 'END:VCARD']));
+        await user.clients.syncOk();
+        expect((await user.contacts()).map((c) => c.firstName)).toContain('Alan');
+        const quiet = await user.clients.syncOk();
+        expect(quiet.stdout + quiet.stderr, formatOutput(quiet)).not.toMatch(/Copying|Deleting/);
+
+        expect((await user.api.remove(restored.id)).statusCode).toBe(204);
+        await user.clients.syncOk();
+        expect((await user.clients.khardList()).map((c) => c.name)).not.toContain('Back Again');
+        expect((await user.api.restore(restored.id)).statusCode).toBe(200);
+        await user.clients.syncOk();
+        expect((await user.clients.khardList()).map((c) => c.name)).toContain('Back Again');
+      },
+      STEP_TIMEOUT,
+    );
+
+    it(
       'deletes propagate both ways: API delete removes the local file, a local delete puts the contact in the trash',
       async () => {
         const user = await syncedUser();

@@ -103,8 +103,8 @@ export interface DavClients {
   khardList(): Promise<Array<{ uid: string; name: string; addressBook: string }>>;
   /** `khard show --format=yaml uid:<uid>`: khard's editable template, filled in. */
   khardShow(uid: string): Promise<string>;
-  /** `khard new` with a YAML template on stdin; answers the new contact's UID. */
-  khardNew(template: string): Promise<string>;
+  /** `khard new` with a YAML template on stdin (a vCard 3.0 unless told); answers the new contact's UID. */
+  khardNew(template: string, vcardVersion?: '3.0' | '4.0'): Promise<string>;
   /** Writes a card into the local folder, as a client that stores vCards would. */
   writeCard(fileName: string, bytes: string | Buffer): Promise<void>;
   readCard(fileName: string): Promise<Buffer>;
@@ -257,9 +257,9 @@ export async function createDavClients(
       folderOrThrow();
       return (await khard(['show', '--format=yaml', `uid:${uid}`])).stdout;
     },
-    async khardNew(template) {
+    async khardNew(template, vcardVersion = '3.0') {
       folderOrThrow();
-      const { stdout } = await khard(['new', '-a', 'kith'], template);
+      const { stdout } = await khard(['new', '-a', 'kith', '--vcard-version', vcardVersion], template);
       const uid = /^\s*UID:\s*(\S+)/m.exec(stdout)?.[1];
       if (!uid) throw new Error(`khard new printed no UID:\n${stdout}`);
       return uid;
