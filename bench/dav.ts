@@ -40,7 +40,7 @@ import {
   startRadicale,
 } from '../test/helpers/dav-clients.js';
 import { cpuSeconds, freePort, startNode, stopAllChildren, table, waitForOk } from './lib.js';
-import { type BenchDatabase, createDatabase, seed } from './seed.js';
+import { type BenchDatabase, createDatabase, generator, seed } from './seed.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -75,20 +75,6 @@ const median = (values: number[]) => {
 };
 
 // ---- the cards -----------------------------------------------------------------------------------
-
-function generator(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
-  return { next, int, pick };
-}
 
 const FIRST = ['Olena', 'James', 'Maria', 'Søren', 'Zoë', 'Andrii', 'Chloé', 'David', 'Iryna', 'José', 'Hannah', 'Taras', 'Amelia', 'Marco'];
 const LAST = ['Shevchenko', 'Smith', 'Müller', 'García', 'Kovalenko', 'Nakamura', 'O’Brien', 'Dubois', 'Rossi', 'Novak', 'Jensen', 'Silva'];

@@ -35,7 +35,7 @@ export async function createDatabase(serverUrl: string): Promise<BenchDatabase> 
 }
 
 // A small deterministic generator (mulberry32), so every run seeds the same people.
-function generator(seed: number) {
+export function generator(seed: number) {
   let state = seed >>> 0;
   const next = () => {
     state = (state + 0x6d2b79f5) >>> 0;
