@@ -21,7 +21,9 @@ export const pathsFor = (userId: string): DavPaths => ({
   principal: `/dav/principals/${userId}/`,
   home: `/dav/addressbooks/${userId}/`,
   book: `/dav/addressbooks/${userId}/contacts/`,
-  card: (name) => `/dav/addressbooks/${userId}/contacts/${encodeURIComponent(name)}`,
+  // A card's name is kept as the client wrote it in the URL (percent-encoding and all), so the
+  // href a client PUT to is, byte for byte, the href it is listed under.
+  card: (name) => `/dav/addressbooks/${userId}/contacts/${name}`,
 });
 
 export interface PropContext {

@@ -7,6 +7,7 @@ import { child, childrenNamed, NS, type ResourceAnswer, type XmlElement } from '
 /** The name of a card from an href a client sent: the last segment under the address book. */
 export function cardNameOf(href: string, paths: DavPaths): string | undefined {
   let path = href.trim();
+  // A full URL names the same path; the path stays as written (URL keeps its percent-encoding).
   try {
     path = new URL(path, 'http://kith.invalid').pathname;
   } catch {
@@ -14,12 +15,7 @@ export function cardNameOf(href: string, paths: DavPaths): string | undefined {
   }
   if (!path.startsWith(paths.book)) return undefined;
   const rest = path.slice(paths.book.length);
-  if (rest === '' || rest.includes('/')) return undefined;
-  try {
-    return decodeURIComponent(rest);
-  } catch {
-    return undefined;
-  }
+  return rest === '' || rest.includes('/') ? undefined : rest;
 }
 
 export function multiget(body: XmlElement, members: Member[], context: PropContext): ResourceAnswer[] {

@@ -4,7 +4,7 @@
  * /dav/addressbooks/<id>/ and its one address book /dav/addressbooks/<id>/contacts/.
  * Register without a prefix.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type DavAuthOptions, authenticateDav } from './dav-auth.js';
 import { answerProps, pathsFor, type PropContext, propertiesOf, type ResourceKind } from './dav-props.js';
 import { multiget, query, syncCollection, syncTokenOf, versionOfToken } from './dav-reports.js';
@@ -32,12 +32,7 @@ function resolve(path: string, userId: string): Target | undefined {
   if (withSlash === p.book) return { kind: 'book' };
   if (path.startsWith(p.book) && !path.endsWith('/')) {
     const rest = path.slice(p.book.length);
-    if (rest.includes('/')) return undefined;
-    try {
-      return { kind: 'card', name: decodeURIComponent(rest) };
-    } catch {
-      return undefined;
-    }
+    return rest.includes('/') ? undefined : { kind: 'card', name: rest };
   }
   return undefined;
 }
@@ -98,9 +93,13 @@ export async function davRoutes(fastify: FastifyInstance, options: DavRoutesOpti
   });
 
   const methods = ['OPTIONS', 'GET', 'HEAD', 'PUT', 'DELETE', 'POST', ...DAV_METHODS];
+  // No CORS here: no web page has a reason to call CardDAV, and OPTIONS is CardDAV's own.
+  // (@fastify/cors reads route config.cors; its types don't declare it.)
+  const config = { cors: { origin: false } } as FastifyContextConfig;
   fastify.route({
     method: methods,
     url: '/.well-known/carddav',
+    config,
     handler: async (_request, reply) => reply.redirect('/dav/', 301),
   });
 
@@ -116,8 +115,8 @@ export async function davRoutes(fastify: FastifyInstance, options: DavRoutesOpti
     if (!target) throw new DavError(404, 'nothing here');
     return serve(request, reply, owner, target);
   };
-  fastify.route({ method: methods, url: '/dav', handler });
-  fastify.route({ method: methods, url: '/dav/*', handler });
+  fastify.route({ method: methods, url: '/dav', config, handler });
+  fastify.route({ method: methods, url: '/dav/*', config, handler });
 
   async function context(owner: { id: string; name: string }): Promise<PropContext> {
     const book = await options.dav.state(owner.id);

@@ -11,6 +11,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { PictureSlot } from '../../storage/picture-slot.js';
 import { publicPhotoUrl } from '../contacts/contacts.presenter.js';
 import { insertContactIn } from '../contacts/contacts.repository.js';
+import { pathsFor } from './dav-props.js';
 import { trashContactIn } from '../contacts/trash.repository.js';
 import {
   changedSince,
@@ -148,7 +149,11 @@ export class DavService {
         }
         const sameUid = (await findContactByUid(tx, owner.id, uid)) ?? (await findGroupByUid(tx, owner.id, uid));
         if (sameUid && sameUid.cardHref !== href && !('deletedAt' in sameUid && sameUid.deletedAt)) {
-          throw new DavError(409, 'another card has this UID', { ns: 'card', name: 'no-uid-conflict', href: sameUid.cardHref });
+          throw new DavError(409, 'another card has this UID', {
+            ns: 'card',
+            name: 'no-uid-conflict',
+            href: pathsFor(owner.id).card(sameUid.cardHref),
+          });
         }
         await releaseTrashedNames(tx, owner.id, href, uid);
 
