@@ -11,9 +11,9 @@ import {
   type BirthdaysQuery,
   type Contact,
   type ContactInput,
-  type ContactList,
   type ContactPatch,
   type ListContactsQuery,
+  contactSchema,
   MAX_CONTACTS_PER_USER,
   type UpcomingBirthdays,
 } from './contacts.schemas.js';
@@ -53,9 +53,17 @@ export class ContactsService {
     this.snapshots = new ContactsSnapshotCache(deps.cacheBytes);
   }
 
-  async list(owner: Owner, query: ListContactsQuery): Promise<ContactList> {
-    const page = selectContacts((await this.snapshot(owner)).rows, query);
-    return { items: page.items.map((row) => presentContact(row, this.deps.appUrl)), total: page.total, limit: query.limit, offset: query.offset };
+  /**
+   * A page of contacts as the JSON the route sends. Each contact's JSON is made (and checked
+   * against the response schema) once per snapshot, so a list costs no more per request than
+   * picking and joining strings: presenting and validating 20 rich contacts on every request took
+   * about 150 µs, a third of the list's CPU in `npm run bench`.
+   */
+  async listJson(owner: Owner, query: ListContactsQuery): Promise<string> {
+    const snapshot = await this.snapshot(owner);
+    const page = selectContacts(snapshot.rows, query);
+    const items = page.items.map((row) => snapshot.json(row, () => JSON.stringify(contactSchema.parse(presentContact(row, this.deps.appUrl)))));
+    return `{"items":[${items.join(',')}],"total":${page.total},"limit":${query.limit},"offset":${query.offset}}`;
   }
 
   async get(owner: Owner, id: string): Promise<Contact> {

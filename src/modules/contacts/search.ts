@@ -71,8 +71,7 @@ function phoneMatches(phoneDigits: string, needles: string[]): boolean {
   return phoneDigits !== '' && needles.some((needle) => phoneDigits.includes(needle));
 }
 
-const anyPhoneMatches = (phonesDigits: readonly string[], needles: string[]) =>
-  phonesDigits.some((digits) => phoneMatches(digits, needles));
+
 
 /** A word as code points, so that a letter outside the BMP counts as one edit, not two. */
 type Codes = readonly number[];
@@ -148,9 +147,14 @@ interface PreparedContact {
   names: string[]; // first, last, "first last": each normalized, with and without punctuation
   nameWords: string[];
   fuzzyWords: Word[]; // name words and the emails' local-part words
-  /** Every email, the notes, organization, job title, and the addresses' localities and countries. */
-  others: string[];
-  phonesDigits: string[];
+  /**
+   * Every email, the notes, organization, job title, and the addresses' localities and countries,
+   * joined by newlines: one `includes` searches them all, and no query word (which never holds
+   * white space) can match across two of them.
+   */
+  others: string;
+  /** The digits of every phone number, joined by spaces, so that no needle spans two numbers. */
+  phoneDigits: string;
 }
 
 // Contacts are prepared once per object: a snapshot (contacts.snapshot.ts) keeps the same row
@@ -180,13 +184,18 @@ function prepare(c: SearchableContact): PreparedContact {
     c.organization,
     c.jobTitle,
     ...c.addresses.flatMap((a) => [a.locality, a.country]),
-  ].flatMap((text) => (text ? [normalizeText(text)] : []));
+  ]
+    .flatMap((text) => (text ? [normalizeText(text)] : []))
+    .join('\n');
   return {
     names,
     nameWords,
     fuzzyWords: [...new Set([...nameWords, ...localPartWords])].map(wordOf),
     others,
-    phonesDigits: c.phones.map((p) => digitsOf(p.value)).filter(Boolean),
+    phoneDigits: c.phones
+      .map((p) => digitsOf(p.value))
+      .filter(Boolean)
+      .join(' '),
   };
 }
 
@@ -236,8 +245,8 @@ function tokenTier(token: QueryToken, c: PreparedContact, digitTokensSearchPhone
   if (c.names.includes(text) || c.nameWords.includes(text)) return Tier.nameExact;
   if (c.names.some((n) => n.startsWith(text)) || c.nameWords.some((w) => w.startsWith(text))) return Tier.namePrefix;
   if (c.names.some((n) => n.includes(text))) return Tier.nameSubstring;
-  if (c.others.some((other) => other.includes(text))) return Tier.otherField;
-  if (digitTokensSearchPhone && anyPhoneMatches(c.phonesDigits, token.phoneNeedles)) return Tier.otherField;
+  if (c.others.includes(text)) return Tier.otherField;
+  if (digitTokensSearchPhone && phoneMatches(c.phoneDigits, token.phoneNeedles)) return Tier.otherField;
   return fuzzyTier(token, c.fuzzyWords);
 }
 
@@ -257,7 +266,7 @@ interface Score {
 
 function score(c: PreparedContact, phrase: string, tokens: QueryToken[], phoneQuery: string[]): Score | undefined {
   // A query that is only a phone number matches by digits, however either side was formatted.
-  if (phoneQuery.length > 0 && anyPhoneMatches(c.phonesDigits, phoneQuery)) {
+  if (phoneQuery.length > 0 && phoneMatches(c.phoneDigits, phoneQuery)) {
     return { weakest: Tier.otherField, phrase: 1, total: Tier.otherField };
   }
   let weakest = 0;
