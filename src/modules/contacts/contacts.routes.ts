@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problems } from '../../http/openapi-helpers.js';
@@ -20,6 +20,16 @@ export interface ContactsRoutesOptions {
   authenticate: (request: FastifyRequest) => Promise<void>;
 }
 
+/**
+ * Reads answer with JSON the service made already: each contact's JSON is made, and checked
+ * against contactSchema, once per snapshot of the user's contacts, not on every request.
+ */
+const sendJson = (reply: FastifyReply, json: string) =>
+  reply
+    .type('application/json; charset=utf-8')
+    .serializer((payload) => payload as string)
+    .send(json);
+
 /** The signed-in user's own contacts; another user's contact is a 404, like one that doesn't exist. */
 export async function contactsRoutes(fastify: FastifyInstance, { contacts, authenticate }: ContactsRoutesOptions) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -39,12 +49,7 @@ export async function contactsRoutes(fastify: FastifyInstance, { contacts, authe
         response: { 200: contactListSchema, ...problems(400, 401) },
       },
     },
-    // The page comes as JSON already (each contact checked against contactSchema when its JSON was made).
-    async (request, reply) =>
-      reply
-        .type('application/json; charset=utf-8')
-        .serializer((payload) => payload as string)
-        .send((await contacts.listJson(owner(request), request.query)) as never),
+    async (request, reply) => sendJson(reply, await contacts.listJson(owner(request), request.query)),
   );
 
   app.post(
@@ -82,7 +87,7 @@ export async function contactsRoutes(fastify: FastifyInstance, { contacts, authe
         response: { 200: upcomingBirthdaysSchema, ...problems(400, 401) },
       },
     },
-    async (request) => contacts.upcomingBirthdays(owner(request), request.query),
+    async (request, reply) => sendJson(reply, await contacts.upcomingBirthdaysJson(owner(request), request.query)),
   );
 
   app.get(
@@ -97,7 +102,7 @@ export async function contactsRoutes(fastify: FastifyInstance, { contacts, authe
         response: { 200: contactSchema, ...problems(401, 404) },
       },
     },
-    async (request) => contacts.get(owner(request), request.params.id),
+    async (request, reply) => sendJson(reply, await contacts.getJson(owner(request), request.params.id)),
   );
 
   app.patch(

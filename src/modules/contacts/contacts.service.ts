@@ -15,7 +15,6 @@ import {
   type ListContactsQuery,
   contactSchema,
   MAX_CONTACTS_PER_USER,
-  type UpcomingBirthdays,
 } from './contacts.schemas.js';
 import { ContactsSnapshot, ContactsSnapshotCache } from './contacts.snapshot.js';
 import { cardAfterEdit } from '../dav/vcard/card-edits.js';
@@ -62,14 +61,16 @@ export class ContactsService {
   async listJson(owner: Owner, query: ListContactsQuery): Promise<string> {
     const snapshot = await this.snapshot(owner);
     const page = selectContacts(snapshot.rows, query);
-    const items = page.items.map((row) => snapshot.json(row, () => JSON.stringify(contactSchema.parse(presentContact(row, this.deps.appUrl)))));
+    const items = page.items.map((row) => this.json(snapshot, row));
     return `{"items":[${items.join(',')}],"total":${page.total},"limit":${query.limit},"offset":${query.offset}}`;
   }
 
-  async get(owner: Owner, id: string): Promise<Contact> {
-    const row = UUID_SHAPE.test(id) ? (await this.snapshot(owner)).find(id.toLowerCase()) : undefined;
+  /** One contact as the JSON the route sends (see listJson). */
+  async getJson(owner: Owner, id: string): Promise<string> {
+    const snapshot = await this.snapshot(owner);
+    const row = UUID_SHAPE.test(id) ? snapshot.find(id.toLowerCase()) : undefined;
     if (!row) throw contactNotFound();
-    return presentContact(row, this.deps.appUrl);
+    return this.json(snapshot, row);
   }
 
   async create(owner: Owner, input: ContactInput): Promise<Contact> {
@@ -101,12 +102,20 @@ export class ContactsService {
     if (!trashed) throw contactNotFound();
   }
 
-  async upcomingBirthdays(owner: Owner, query: BirthdaysQuery): Promise<UpcomingBirthdays> {
-    const candidates = (await this.snapshot(owner)).birthdayCandidates();
-    const found = upcomingBirthdays(candidates, query.from ?? this.today(owner), query.days);
-    return {
-      items: found.map(({ value, date, daysUntil, turning }) => ({ contact: presentContact(value, this.deps.appUrl), date, daysUntil, turning })),
-    };
+  /** Upcoming birthdays as the JSON the route sends (see listJson). */
+  async upcomingBirthdaysJson(owner: Owner, query: BirthdaysQuery): Promise<string> {
+    const snapshot = await this.snapshot(owner);
+    const found = upcomingBirthdays(snapshot.birthdayCandidates(), query.from ?? this.today(owner), query.days);
+    const items = found.map(
+      ({ value, date, daysUntil, turning }) =>
+        `{"contact":${this.json(snapshot, value)},"date":"${date}","daysUntil":${daysUntil},"turning":${turning ?? 'null'}}`,
+    );
+    return `{"items":[${items.join(',')}]}`;
+  }
+
+  /** The contact's response JSON, made and checked against contactSchema once per snapshot. */
+  private json(snapshot: ContactsSnapshot, row: ContactRow): string {
+    return snapshot.json(row, () => JSON.stringify(contactSchema.parse(presentContact(row, this.deps.appUrl))));
   }
 
   /**
