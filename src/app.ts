@@ -24,6 +24,8 @@ import { ContactPhotoService } from './modules/contacts/contact-photo.service.js
 import { contactsRoutes } from './modules/contacts/contacts.routes.js';
 import { ContactsService } from './modules/contacts/contacts.service.js';
 import { trashRoutes } from './modules/contacts/trash.routes.js';
+import { calendarFeedRoutes, calendarRoutes } from './modules/reminders/calendar.routes.js';
+import { CalendarService } from './modules/reminders/calendar.service.js';
 import { FailureCounter } from './modules/dav/dav-auth.js';
 import { davRoutes } from './modules/dav/dav.routes.js';
 import { DavService } from './modules/dav/dav.service.js';
@@ -142,6 +144,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   await app.register(trashRoutes, { prefix: '/api/contacts', trash, authenticate });
 
   const db = deps.database.db;
+  const calendar = new CalendarService({ db, appUrl: config.appUrl });
+  await app.register(calendarRoutes, { prefix: '/api/users', calendar, authenticate });
+  await app.register(calendarFeedRoutes, { calendar });
   const failures = (max: number) =>
     new FailureCounter({ max, windowMs: config.rateLimits.windowSeconds * 1000, redis, now: () => clock.now().getTime() });
   const dav = new DavService({ db, clock, pictures, appUrl: config.appUrl, logger: app.log });

@@ -52,11 +52,17 @@ export const users = pgTable(
     contactsVersion: bigint('contacts_version', { mode: 'number' }).notNull().default(0),
     /** The CardDAV address book's display name, when a client renamed it (PROPPATCH). */
     addressBookName: text('address_book_name'),
+    /**
+     * The secret in the birthday calendar's subscription address (`/cal/<token>.ics`), null while
+     * the feed is off. Kept as it is, not hashed: the address must be shown again on request.
+     */
+    birthdayCalendarToken: text('birthday_calendar_token'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('users_email_key').on(t.email),
+    uniqueIndex('users_birthday_calendar_token_key').on(t.birthdayCalendarToken),
     check('users_contact_count_check', sql`${t.contactCount} between 0 and 100`),
   ],
 );
