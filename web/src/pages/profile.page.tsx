@@ -4,6 +4,7 @@ import { PageHeader } from '../components/page-header.js';
 import { QueryError } from '../components/query-error.js';
 import { AppPasswordsSection } from './app-passwords-section.js';
 import { AvatarSection } from './avatar-section.js';
+import { BirthdayCalendarSection } from './birthday-calendar-section.js';
 import { PasswordSection } from './password-section.js';
 import { ProfileDetailsSection } from './profile-details-section.js';
 
@@ -19,6 +20,7 @@ export function ProfilePage() {
           <AvatarSection user={me.data} />
           <ProfileDetailsSection user={me.data} />
           <PasswordSection />
+          <BirthdayCalendarSection />
           <AppPasswordsSection />
         </>
       ) : null}
