@@ -24,6 +24,8 @@ import { ContactPhotoService } from './modules/contacts/contact-photo.service.js
 import { contactsRoutes } from './modules/contacts/contacts.routes.js';
 import { ContactsService } from './modules/contacts/contacts.service.js';
 import { trashRoutes } from './modules/contacts/trash.routes.js';
+import { exportRoutes } from './modules/imports/export.routes.js';
+import { ExportService } from './modules/imports/export.service.js';
 import { calendarFeedRoutes, calendarRoutes } from './modules/reminders/calendar.routes.js';
 import { CalendarService } from './modules/reminders/calendar.service.js';
 import { FailureCounter } from './modules/dav/dav-auth.js';
@@ -147,6 +149,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   const calendar = new CalendarService({ db, appUrl: config.appUrl });
   await app.register(calendarRoutes, { prefix: '/api/users', calendar, authenticate });
   await app.register(calendarFeedRoutes, { calendar });
+  await app.register(exportRoutes, { prefix: '/api/contacts', exports: new ExportService({ db, appUrl: config.appUrl }), authenticate, clock });
   const failures = (max: number) =>
     new FailureCounter({ max, windowMs: config.rateLimits.windowSeconds * 1000, redis, now: () => clock.now().getTime() });
   const dav = new DavService({ db, clock, pictures, appUrl: config.appUrl, logger: app.log });

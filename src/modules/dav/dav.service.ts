@@ -32,7 +32,7 @@ import {
   updateGroupCard,
 } from './dav.repository.js';
 import { type CardPhoto, readCard } from './vcard/read-card.js';
-import { generateCard } from './vcard/write-card.js';
+import { cardOfContact } from './vcard/write-card.js';
 
 /** The largest card Kith stores (CARDDAV:max-resource-size). */
 export const MAX_CARD_BYTES = 1024 * 1024;
@@ -209,7 +209,7 @@ export class DavService {
   }
 
   private contactMember(row: ContactRow): Member {
-    const card = row.card ?? generateCard({ ...row, photoUrl: publicPhotoUrl(row.photoUrl, this.deps.appUrl) });
+    const card = cardOfContact(row, this.deps.appUrl);
     return { href: row.cardHref, card, etag: etagOf(card), lastModified: row.updatedAt };
   }
 

@@ -3,6 +3,7 @@
  * when an edit in the API changes a field of a card a client wrote (in that card's version).
  */
 import type { ContactRow } from '../../../db/schema.js';
+import { publicPhotoUrl } from '../../contacts/contacts.presenter.js';
 import type { Address } from '../../contacts/contact-details.schemas.js';
 import type { ContactValues } from '../../contacts/contacts.repository.js';
 import { escapeText, foldLine } from './card-lines.js';
@@ -119,3 +120,7 @@ export function generateCard(row: ContactRow): string {
   ];
   return `${fold(lines, '\r\n').join('\r\n')}\r\n`;
 }
+
+/** A contact's card: as a client stored it, or generated from its fields (with an absolute photo URL). */
+export const cardOfContact = (row: ContactRow, appUrl: string): string =>
+  row.card ?? generateCard({ ...row, photoUrl: publicPhotoUrl(row.photoUrl, appUrl) });
