@@ -163,8 +163,7 @@ export function BirthdayCalendarSection() {
         </>
       ) : null}
 
-      {/* Mounted only while open: ConfirmDialog names itself by a fixed id (confirm-title), which the
-          app passwords' dialog further down this page uses too, and the first one in the page wins. */}
+      {/* Mounted only while open, so its title and texts always match the action it asks about. */}
       {dialog ? (
         <ConfirmDialog
           open
