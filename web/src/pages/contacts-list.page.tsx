@@ -11,6 +11,7 @@ import { Notice } from '../forms/form-alert.js';
 import { useDebounced } from '../lib/use-debounced.js';
 import { ContactRows } from './contact-rows.js';
 import { type Deleted, DeletedNotice } from './deleted-notice.js';
+import { ExportButtons, ExportError, useContactsExport } from './export-contacts.js';
 import { Pager } from './pager.js';
 
 export interface FlashState {
@@ -44,6 +45,7 @@ export function ContactsListPage() {
   const page = Math.max(1, Number(params.get('page')) || 1);
   const [search, setSearch] = useState(q);
   const settled = useDebounced(search, SEARCH_DELAY_MS);
+  const contactsExport = useContactsExport();
 
   // Typing settles into the URL (replacing, so Back isn't a keystroke at a time); a new search starts at page 1.
   useEffect(() => {
@@ -122,10 +124,15 @@ export function ContactsListPage() {
           </select>
         </div>
       </div>
-      <p className="result-line" aria-live="polite">
-        {contacts.isFetching ? <span className="spinner small" aria-hidden="true" /> : null}
-        {contacts.isFetching ? 'Searching…' : contacts.data ? summary(total, q) : ''}
-      </p>
+      {/* The downloads come after the notices, so Tab reaches "New contact" and then Undo first. */}
+      <div className="list-bar">
+        <p className="result-line" aria-live="polite">
+          {contacts.isFetching ? <span className="spinner small" aria-hidden="true" /> : null}
+          {contacts.isFetching ? 'Searching…' : contacts.data ? summary(total, q) : ''}
+        </p>
+        <ExportButtons {...contactsExport} />
+      </div>
+      <ExportError error={contactsExport.error} />
       {contacts.isPending ? <Loading label="Loading contacts…" /> : null}
       {contacts.isError ? <QueryError error={contacts.error} retry={contacts.refetch} what="your contacts" /> : null}
       {contacts.data ? (
