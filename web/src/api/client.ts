@@ -51,7 +51,8 @@ export async function recoverFromUnauthorized(): Promise<boolean> {
   throw offlineError();
 }
 
-async function readBody(response: Response): Promise<unknown> {
+/** The body of an answer: parsed JSON, the text when it isn't JSON, undefined when empty. */
+export async function readBody(response: Response): Promise<unknown> {
   if (response.status === 204) return undefined;
   const text = await response.text();
   if (!text) return undefined;
@@ -67,11 +68,17 @@ async function readBody(response: Response): Promise<unknown> {
  * shown as it is. A signed-in request that meets a 401 refreshes the session once and tries again.
  */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await request(path, options);
+  const body = await readBody(response);
+  if (!response.ok) throw problemFrom(response.status, body);
+  return body as T;
+}
+
+/** A request as `api` sends it (token, one refresh and retry on a 401), answered as the raw Response. */
+export async function request(path: string, options: RequestOptions = {}): Promise<Response> {
   let response = await send(path, options);
   if (response.status === 401 && options.auth !== false && (await recoverFromUnauthorized())) {
     response = await send(path, options);
   }
-  const body = await readBody(response);
-  if (!response.ok) throw problemFrom(response.status, body);
-  return body as T;
+  return response;
 }

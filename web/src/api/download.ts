@@ -1,6 +1,5 @@
 import { offlineError, problemFrom } from './api-error.js';
-import { recoverFromUnauthorized } from './client.js';
-import { currentAccessToken } from './session.js';
+import { readBody, request } from './client.js';
 
 export interface DownloadedFile {
   blob: Blob;
@@ -25,35 +24,13 @@ export function filenameFrom(header: string | null): string | null {
   return name ? (name.split(/[\\/]/).pop() ?? null) : null;
 }
 
-async function send(path: string, signal?: AbortSignal): Promise<Response> {
-  const headers: Record<string, string> = {};
-  const token = currentAccessToken();
-  if (token) headers.authorization = `Bearer ${token}`;
-  try {
-    return await fetch(path, { headers, credentials: 'same-origin', signal });
-  } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw offlineError();
-  }
-}
-
-async function errorBody(response: Response): Promise<unknown> {
-  const text = await response.text().catch(() => '');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
 /**
  * Fetches a signed-in file as a Blob, with the same token and the same refresh-once-on-401 as `api`.
  * Rejects with an ApiError whose `detail` can be shown as it is.
  */
 export async function downloadFile(path: string, fallbackName: string, signal?: AbortSignal): Promise<DownloadedFile> {
-  let response = await send(path, signal);
-  if (response.status === 401 && (await recoverFromUnauthorized())) response = await send(path, signal);
-  if (!response.ok) throw problemFrom(response.status, await errorBody(response));
+  const response = await request(path, { signal });
+  if (!response.ok) throw problemFrom(response.status, await readBody(response));
   let blob: Blob;
   try {
     blob = await response.blob();
