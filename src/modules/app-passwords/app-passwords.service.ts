@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { UUID_SHAPE } from '../../lib/uuid.js';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import type { AppPasswordRow } from '../../db/schema.js';
@@ -20,10 +21,6 @@ import {
   type CreatedAppPassword,
   MAX_APP_PASSWORDS_PER_USER,
 } from './app-passwords.schemas.js';
-
-// The canonical UUID form, in either case. Anything else names no app password: answering 404
-// without asking the database also keeps its "invalid input syntax for type uuid" error away.
-const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** lastUsedAt is kept to the minute: finer would mean a write on every CardDAV request. */
 const LAST_USED_RESOLUTION_SECONDS = 60;

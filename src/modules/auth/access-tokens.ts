@@ -8,6 +8,7 @@
  * bytes takes a few microseconds, so doing it inline is cheaper than handing it off. jose stays as
  * the independent implementation the tests check these tokens against.
  */
+import { UUID_SHAPE } from '../../lib/uuid.js';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 const ISSUER = 'kith';
@@ -17,9 +18,8 @@ const TOKEN_TYPE = 'at+jwt';
 const HEADER = base64url(JSON.stringify({ alg: 'HS256', typ: TOKEN_TYPE }));
 const SIGNATURE_BYTES = 32;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
-const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID_SHAPE.test(value);
 const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 export interface AccessClaims {

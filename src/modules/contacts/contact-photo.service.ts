@@ -1,9 +1,10 @@
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
+import { UUID_SHAPE } from '../../lib/uuid.js';
 import type { StoredAvatar } from '../../storage/avatar-store.js';
 import type { PictureSlot } from '../../storage/picture-slot.js';
 import { findContactPhotoKey, swapContactPhoto } from './contact-photo.repository.js';
-import { contactNotFound, type Owner, UUID_SHAPE } from './contacts.service.js';
+import { contactNotFound, type Owner } from './contacts.service.js';
 import { cardAfterEdit } from '../dav/vcard/card-edits.js';
 import { presentContact, publicPhotoUrl } from './contacts.presenter.js';
 import type { Contact } from './contacts.schemas.js';

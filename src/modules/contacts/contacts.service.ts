@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.js';
 import type { ContactRow, UserRow } from '../../db/schema.js';
 import { AppError, notFound } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
+import { UUID_SHAPE } from '../../lib/uuid.js';
 import { isValidTimeZone, todayIn, upcomingBirthdays } from './birthdays.js';
 import { changeForPatch, type ValueContext, valuesForCreate } from './contact-values.js';
 import { selectContacts } from './contacts.listing.js';
@@ -23,9 +24,6 @@ import { trashContact } from './trash.repository.js';
 /** The parts of the signed-in user that contacts depend on, read together with the session. */
 export type Owner = Pick<UserRow, 'id' | 'region' | 'timezone' | 'contactsVersion'>;
 
-// The canonical UUID form, in either case. Anything else names no contact: answering 404 without
-// asking the database also keeps its "invalid input syntax for type uuid" error away.
-export const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const contactNotFound = () => notFound('Contact');
 

@@ -1,8 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
+import { UUID_SHAPE } from '../../lib/uuid.js';
 import type { PictureSlot } from '../../storage/picture-slot.js';
-import { contactLimitReached, contactNotFound, type Owner, UUID_SHAPE } from './contacts.service.js';
+import { contactLimitReached, contactNotFound, type Owner } from './contacts.service.js';
 import { presentContact, presentTrashedContact } from './contacts.presenter.js';
 import type { Contact, TrashList } from './contacts.schemas.js';
 import { TRASH_RETENTION_DAYS } from './contacts.schemas.js';
