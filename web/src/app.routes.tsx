@@ -9,6 +9,7 @@ import { ContactEditPage } from './pages/contact-edit.page.js';
 import { ContactNewPage } from './pages/contact-new.page.js';
 import { ContactsListPage } from './pages/contacts-list.page.js';
 import { ForgotPasswordPage } from './pages/forgot-password.page.js';
+import { ImportPage } from './pages/import.page.js';
 import { MailboxPage } from './pages/mailbox.page.js';
 import { NotFoundPage } from './pages/not-found.page.js';
 import { ProfilePage } from './pages/profile.page.js';
@@ -32,6 +33,7 @@ export const router = createBrowserRouter([
               { path: '/', element: <Navigate to="/contacts" replace /> },
               { path: '/contacts', element: <ContactsListPage /> },
               { path: '/contacts/new', element: <ContactNewPage /> },
+              { path: '/contacts/import', element: <ImportPage /> },
               { path: '/contacts/:id', element: <ContactDetailPage /> },
               { path: '/contacts/:id/edit', element: <ContactEditPage /> },
               { path: '/birthdays', element: <BirthdaysPage /> },

@@ -6,6 +6,10 @@ export interface UploadOptions {
   /** Called with a fraction from 0 to 1 as the bytes leave the browser. */
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
+  /** PUT (the default) replaces a picture; POST sends a file to be read, like an import. */
+  method?: 'PUT' | 'POST';
+  /** Shown when a proxy refuses the body as too large without saying why. */
+  tooLargeDetail?: string;
 }
 
 interface XhrResult {
@@ -14,10 +18,10 @@ interface XhrResult {
 }
 
 // fetch() can't report upload progress; XMLHttpRequest can.
-function putOnce(url: string, form: FormData, options: UploadOptions): Promise<XhrResult> {
+function sendOnce(url: string, form: FormData, options: UploadOptions): Promise<XhrResult> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('PUT', url);
+    xhr.open(options.method ?? 'PUT', url);
     xhr.responseType = 'text';
     xhr.setRequestHeader('accept', 'application/json');
     const token = currentAccessToken();
@@ -45,15 +49,16 @@ function putOnce(url: string, form: FormData, options: UploadOptions): Promise<X
 export async function uploadFile<T>(url: string, file: File, options: UploadOptions = {}): Promise<T> {
   const form = new FormData();
   form.append('file', file, file.name);
-  let result = await putOnce(url, form, options);
+  let result = await sendOnce(url, form, options);
   if (result.status === 401 && (await recoverFromUnauthorized())) {
     options.onProgress?.(0);
-    result = await putOnce(url, form, options);
+    result = await sendOnce(url, form, options);
   }
   if (result.status < 200 || result.status >= 300) {
     // A proxy may cut off a too-large upload without a problem body.
     if (result.status === 413 && !result.body) {
-      throw new ApiError(413, 'PAYLOAD_TOO_LARGE', 'That picture is too large; the limit is 5 MB.');
+      const detail = options.tooLargeDetail ?? 'That picture is too large; the limit is 5 MB.';
+      throw new ApiError(413, 'PAYLOAD_TOO_LARGE', detail);
     }
     throw problemFrom(result.status, result.body);
   }

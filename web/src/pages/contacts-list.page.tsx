@@ -124,13 +124,18 @@ export function ContactsListPage() {
           </select>
         </div>
       </div>
-      {/* The downloads come after the notices, so Tab reaches "New contact" and then Undo first. */}
+      {/* Import and the downloads come after the notices, so Tab reaches "New contact" and then Undo first. */}
       <div className="list-bar">
         <p className="result-line" aria-live="polite">
           {contacts.isFetching ? <span className="spinner small" aria-hidden="true" /> : null}
           {contacts.isFetching ? 'Searching…' : contacts.data ? summary(total, q) : ''}
         </p>
-        <ExportButtons {...contactsExport} />
+        <div className="list-tools">
+          <Link className="button" to="/contacts/import">
+            Import contacts
+          </Link>
+          <ExportButtons {...contactsExport} />
+        </div>
       </div>
       <ExportError error={contactsExport.error} />
       {contacts.isPending ? <Loading label="Loading contacts…" /> : null}
