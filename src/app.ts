@@ -24,6 +24,8 @@ import { ContactPhotoService } from './modules/contacts/contact-photo.service.js
 import { contactsRoutes } from './modules/contacts/contacts.routes.js';
 import { ContactsService } from './modules/contacts/contacts.service.js';
 import { trashRoutes } from './modules/contacts/trash.routes.js';
+import { duplicatesRoutes } from './modules/imports/duplicates.routes.js';
+import { DuplicatesService } from './modules/imports/duplicates.service.js';
 import { exportRoutes } from './modules/imports/export.routes.js';
 import { ExportService } from './modules/imports/export.service.js';
 import { calendarFeedRoutes, calendarRoutes } from './modules/reminders/calendar.routes.js';
@@ -150,6 +152,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   await app.register(calendarRoutes, { prefix: '/api/users', calendar, authenticate });
   await app.register(calendarFeedRoutes, { calendar });
   await app.register(exportRoutes, { prefix: '/api/contacts', exports: new ExportService({ db, appUrl: config.appUrl }), authenticate, clock });
+  const duplicates = new DuplicatesService({ db, clock, appUrl: config.appUrl });
+  await app.register(duplicatesRoutes, { prefix: '/api/contacts', duplicates, authenticate });
   const failures = (max: number) =>
     new FailureCounter({ max, windowMs: config.rateLimits.windowSeconds * 1000, redis, now: () => clock.now().getTime() });
   const dav = new DavService({ db, clock, pictures, appUrl: config.appUrl, logger: app.log });

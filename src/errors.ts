@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'INVALID_TOKEN'
   | 'CONTACT_LIMIT_REACHED'
   | 'APP_PASSWORD_LIMIT'
+  | 'MERGE_TOO_LARGE'
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'UNSUPPORTED_MEDIA_TYPE'
@@ -27,6 +28,7 @@ const titles: Record<ErrorCode, string> = {
   INVALID_TOKEN: 'Invalid token',
   CONTACT_LIMIT_REACHED: 'Contact limit reached',
   APP_PASSWORD_LIMIT: 'App password limit reached',
+  MERGE_TOO_LARGE: 'Merged contact too large',
   NOT_FOUND: 'Not found',
   METHOD_NOT_ALLOWED: 'Method not allowed',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',

@@ -1,0 +1,83 @@
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import type { Db, Executor } from '../../db/client.js';
+import { type ContactRow, contacts } from '../../db/schema.js';
+import type { FieldError } from '../../errors.js';
+import { type ContactValues, ownedBy } from '../contacts/contacts.repository.js';
+import { trashContactIn } from '../contacts/trash.repository.js';
+import { lockAddressBook } from '../dav/dav.repository.js';
+
+/** What the kept contact's row becomes, and whose photo it takes over (that row then lets go of it). */
+export interface MergeWrite {
+  values: Partial<ContactValues & Pick<ContactRow, 'card' | 'photoKey' | 'photoUrl'>>;
+  photoFrom?: string;
+}
+
+export type MergePlan = (kept: ContactRow, others: ContactRow[]) => MergeWrite | { problems: FieldError[] };
+
+export type MergeOutcome = { merged: ContactRow } | { refused: 'NOT_FOUND' } | { refused: 'TOO_LARGE'; problems: FieldError[] };
+
+/**
+ * Merges the contacts `fromIds` into `id`, in one transaction: the kept contact gets what `plan`
+ * works out from every row as it is now, and the others go to the trash. The user's row is
+ * locked first, as CardDAV writes lock it, so merges (and PUTs) of one user go one at a time, and
+ * every row taking part is locked before it is read: of two merges over the same contacts, the
+ * second finds what the first left (a contact in the trash is NOT_FOUND) and never both succeed.
+ * Ids must be UUID-shaped and distinct; `fromIds` is the order `plan` gets the others in.
+ */
+export async function mergeInto(db: Db, userId: string, id: string, fromIds: readonly string[], plan: MergePlan, now: Date): Promise<MergeOutcome> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await db.transaction((tx) => mergeIn(tx, userId, id, fromIds, plan, now));
+    } catch (error) {
+      // An edit that locked one of these contacts first waits for the user's row (the change-log
+      // trigger writes it) while this waits for the contact: PostgreSQL ends one of the two; try again.
+      if (attempt >= 3 || !isDeadlock(error)) throw error;
+    }
+  }
+}
+
+async function mergeIn(tx: Executor, userId: string, id: string, fromIds: readonly string[], plan: MergePlan, now: Date): Promise<MergeOutcome> {
+  const notFound = { refused: 'NOT_FOUND' } as const;
+  if (!(await lockAddressBook(tx, userId))) return notFound;
+  const rows = await tx
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.userId, userId), inArray(contacts.id, [id, ...fromIds]), isNull(contacts.deletedAt)))
+    .orderBy(asc(contacts.id))
+    .for('update');
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const kept = byId.get(id);
+  const others = fromIds.flatMap((fromId) => byId.get(fromId) ?? []);
+  if (!kept || others.length !== fromIds.length) return notFound;
+
+  const write = plan(kept, others);
+  if ('problems' in write) return { refused: 'TOO_LARGE', problems: write.problems };
+  // The picture moves: the contact it came from no longer names it, so purging that one from the
+  // trash later leaves the file the kept contact now shows.
+  if (write.photoFrom !== undefined) {
+    await tx.update(contacts).set({ photoKey: null, photoUrl: null }).where(ownedBy(userId, write.photoFrom));
+  }
+  let merged = kept;
+  if (Object.keys(write.values).length > 0) {
+    const [row] = await tx
+      .update(contacts)
+      .set({ ...write.values, updatedAt: now })
+      .where(ownedBy(userId, id))
+      .returning();
+    if (!row) throw new Error('merge update returned no row');
+    merged = row;
+  }
+  for (const other of others) {
+    if (!(await trashContactIn(tx, userId, other.id, now))) throw new Error('merge could not trash a locked contact');
+  }
+  return { merged };
+}
+
+/** PostgreSQL's deadlock_detected (40P01), through Drizzle's wrapping. */
+function isDeadlock(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth += 1) {
+    if ((current as Error & { code?: unknown }).code === '40P01') return true;
+    current = current.cause;
+  }
+  return false;
+}
