@@ -29,7 +29,9 @@ export const IMPORT_ACCEPT = '.vcf,.vcard,.csv,text/vcard,text/csv';
 export function importFileProblem(file: File): string | undefined {
   if (file.size === 0) return `${file.name} is empty. Choose a vCard or CSV file with contacts in it.`;
   if (file.size > MAX_IMPORT_BYTES) {
-    return `${file.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB; the limit is 5 MB. Split it into smaller files, or export fewer contacts at a time.`;
+    // Rounded up, so a file just over the limit never reads "5.0 MB".
+    const megabytes = (Math.ceil((file.size / 1024 / 1024) * 10) / 10).toFixed(1);
+    return `${file.name} is ${megabytes} MB; the limit is 5 MB. Split it into smaller files, or export fewer contacts at a time.`;
   }
   return undefined;
 }

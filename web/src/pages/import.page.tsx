@@ -136,19 +136,15 @@ export function ImportPage() {
     <>
       <PageHeader
         title="Import contacts"
-        lead="From a vCard file or a CSV exported by Google Contacts or Outlook. You see what will happen before anything changes."
-      >
-        <Link className="button" to="/contacts">
-          Back to contacts
-        </Link>
-      </PageHeader>
+        lead="From a vCard file, or a CSV from Google Contacts or Outlook. Nothing changes until you’ve seen what will."
+      />
       <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>
 
       {phase === 'choose' || phase === 'checking' ? (
-        <section className="card import-choose" aria-labelledby="import-choose-heading">
-          <h2 id="import-choose-heading">Choose a file</h2>
+        <section className="card import-choose">
+          <h2>Choose a file</h2>
           <ImportFilePicker
             inputId={inputId}
             again={Boolean(problem ?? check.error)}
