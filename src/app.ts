@@ -28,6 +28,8 @@ import { duplicatesRoutes } from './modules/imports/duplicates.routes.js';
 import { DuplicatesService } from './modules/imports/duplicates.service.js';
 import { exportRoutes } from './modules/imports/export.routes.js';
 import { ExportService } from './modules/imports/export.service.js';
+import { importRoutes } from './modules/imports/import.routes.js';
+import { ImportService } from './modules/imports/import.service.js';
 import { calendarFeedRoutes, calendarRoutes } from './modules/reminders/calendar.routes.js';
 import { CalendarService } from './modules/reminders/calendar.service.js';
 import { FailureCounter } from './modules/dav/dav-auth.js';
@@ -154,6 +156,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   await app.register(exportRoutes, { prefix: '/api/contacts', exports: new ExportService({ db, appUrl: config.appUrl }), authenticate, clock });
   const duplicates = new DuplicatesService({ db, clock, appUrl: config.appUrl });
   await app.register(duplicatesRoutes, { prefix: '/api/contacts', duplicates, authenticate });
+  const imports = new ImportService({ db, clock, pictures, appUrl: config.appUrl, logger: app.log });
+  await app.register(importRoutes, { prefix: '/api/contacts', imports, authenticate });
   const failures = (max: number) =>
     new FailureCounter({ max, windowMs: config.rateLimits.windowSeconds * 1000, redis, now: () => clock.now().getTime() });
   const dav = new DavService({ db, clock, pictures, appUrl: config.appUrl, logger: app.log });

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'PAYLOAD_TOO_LARGE'
+  | 'UNREADABLE_FILE'
   | 'BAD_REQUEST'
   | 'RATE_LIMITED'
   | 'UNAUTHORIZED'
@@ -33,6 +34,7 @@ const titles: Record<ErrorCode, string> = {
   METHOD_NOT_ALLOWED: 'Method not allowed',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
   PAYLOAD_TOO_LARGE: 'Payload too large',
+  UNREADABLE_FILE: 'Unreadable file',
   BAD_REQUEST: 'Bad request',
   RATE_LIMITED: 'Too many requests',
   UNAUTHORIZED: 'Unauthorized',

@@ -75,7 +75,7 @@ const matchesEtag = (header: string, etag: string) =>
     .some((tag) => tag === '*' || tag === etag);
 
 /** The PHOTO line of a card as written, to tell whether a PUT changed the picture. */
-const photoLineOf = (card: string | null) => card?.match(/^(?:[A-Za-z0-9-]+\.)?PHOTO[;:].*(?:\r?\n[ \t].*)*/im)?.[0];
+export const photoLineOf = (card: string | null) => card?.match(/^(?:[A-Za-z0-9-]+\.)?PHOTO[;:].*(?:\r?\n[ \t].*)*/im)?.[0];
 
 export class DavService {
   constructor(

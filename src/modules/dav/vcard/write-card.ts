@@ -59,8 +59,9 @@ export class LineWriter {
       : this.labelled('TEL', entry.label, [], entry.value);
   }
 
-  address(a: Address): NewLine {
-    const parts = ['', '', a.street, a.locality, a.region, a.postalCode, a.country].map((p) => escapeText(p ?? ''));
+  /** ADR; `extra` carries the two components Kith doesn't show, for files that have them (an import). */
+  address(a: Address, extra: { poBox?: string | null; extended?: string | null } = {}): NewLine {
+    const parts = [extra.poBox, extra.extended, a.street, a.locality, a.region, a.postalCode, a.country].map((p) => escapeText(p ?? ''));
     return this.labelled('ADR', a.label, [], parts.join(';'));
   }
 
