@@ -63,13 +63,14 @@ export async function duplicatesRoutes(fastify: FastifyInstance, { duplicates, a
           'each field, and nothing is written.\n\n' +
           `400 when \`from\` is empty, has more than ${MAX_MERGE_FROM} ids, names one twice or names this contact. ` +
           '404 when this contact or any of `from` is unknown, another user’s, or in the trash (as after a merge ' +
-          'that got there first).',
+          'that got there first). 503 (with `Retry-After`) in the rare case that edits kept these contacts busy for ' +
+          'about a second; nothing was merged.',
         security: bearerSecurity,
         params: contactIdParamsSchema,
         body: mergeBodySchema,
         response: {
           200: contactSchema,
-          ...problems(400, 401, 404, 409),
+          ...problems(400, 401, 404, 409, 503),
         },
       },
     },

@@ -65,6 +65,11 @@ export class DuplicatesService {
     const outcome = await mergeInto(this.deps.db, owner.id, keptId, fromIds, plan, now);
     if ('merged' in outcome) return presentContact(outcome.merged, this.deps.appUrl);
     if (outcome.refused === 'NOT_FOUND') throw contactNotFound();
+    if (outcome.refused === 'BUSY') {
+      throw new AppError('SERVICE_UNAVAILABLE', 503, 'These contacts are being changed right now; nothing was merged. Try again.', {
+        headers: { 'retry-after': '1' },
+      });
+    }
     const reasons = outcome.problems.map((problem) => problem.message).join('; ');
     throw new AppError('MERGE_TOO_LARGE', 409, `Nothing was merged: ${reasons}. Remove some from a contact first.`, {
       errors: outcome.problems,

@@ -14,26 +14,39 @@ export interface MergeWrite {
 
 export type MergePlan = (kept: ContactRow, others: ContactRow[]) => MergeWrite | { problems: FieldError[] };
 
-export type MergeOutcome = { merged: ContactRow } | { refused: 'NOT_FOUND' } | { refused: 'TOO_LARGE'; problems: FieldError[] };
+export type MergeOutcome =
+  | { merged: ContactRow }
+  | { refused: 'NOT_FOUND' }
+  | { refused: 'TOO_LARGE'; problems: FieldError[] }
+  | { refused: 'BUSY' };
+
+/** How often a merge tries again while an edit holds one of its contacts, and how long it waits between tries. */
+const ATTEMPTS = 40;
+const RETRY_DELAY_MS = 25;
 
 /**
  * Merges the contacts `fromIds` into `id`, in one transaction: the kept contact gets what `plan`
  * works out from every row as it is now, and the others go to the trash. The user's row is
- * locked first, as CardDAV writes lock it, so merges (and PUTs) of one user go one at a time, and
- * every row taking part is locked before it is read: of two merges over the same contacts, the
- * second finds what the first left (a contact in the trash is NOT_FOUND) and never both succeed.
+ * locked first, as CardDAV writes lock it, so merges (and PUTs) of one user go one at a time; then
+ * every contact taking part is locked before it is read: of two merges over the same contacts,
+ * the second finds what the first left (a contact in the trash is NOT_FOUND) and never both win.
  * Ids must be UUID-shaped and distinct; `fromIds` is the order `plan` gets the others in.
+ *
+ * The contacts are locked without waiting. An edit in the API locks its contact first and the
+ * user's row after (the change-log trigger writes it); a merge holding the user's row and waiting
+ * for that contact would deadlock with it. So when a contact is locked, the merge lets go of
+ * everything, lets the edit finish, and starts again, and then merges the edited contact.
  */
 export async function mergeInto(db: Db, userId: string, id: string, fromIds: readonly string[], plan: MergePlan, now: Date): Promise<MergeOutcome> {
-  for (let attempt = 1; ; attempt += 1) {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
     try {
       return await db.transaction((tx) => mergeIn(tx, userId, id, fromIds, plan, now));
     } catch (error) {
-      // An edit that locked one of these contacts first waits for the user's row (the change-log
-      // trigger writes it) while this waits for the contact: PostgreSQL ends one of the two; try again.
-      if (attempt >= 3 || !isDeadlock(error)) throw error;
+      if (!isLockNotAvailable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
     }
   }
+  return { refused: 'BUSY' };
 }
 
 async function mergeIn(tx: Executor, userId: string, id: string, fromIds: readonly string[], plan: MergePlan, now: Date): Promise<MergeOutcome> {
@@ -44,7 +57,7 @@ async function mergeIn(tx: Executor, userId: string, id: string, fromIds: readon
     .from(contacts)
     .where(and(eq(contacts.userId, userId), inArray(contacts.id, [id, ...fromIds]), isNull(contacts.deletedAt)))
     .orderBy(asc(contacts.id))
-    .for('update');
+    .for('update', { noWait: true });
   const byId = new Map(rows.map((row) => [row.id, row]));
   const kept = byId.get(id);
   const others = fromIds.flatMap((fromId) => byId.get(fromId) ?? []);
@@ -73,10 +86,10 @@ async function mergeIn(tx: Executor, userId: string, id: string, fromIds: readon
   return { merged };
 }
 
-/** PostgreSQL's deadlock_detected (40P01), through Drizzle's wrapping. */
-function isDeadlock(error: unknown): boolean {
+/** PostgreSQL's lock_not_available (55P03), the answer to NOWAIT, through Drizzle's wrapping. */
+function isLockNotAvailable(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth += 1) {
-    if ((current as Error & { code?: unknown }).code === '40P01') return true;
+    if ((current as Error & { code?: unknown }).code === '55P03') return true;
     current = current.cause;
   }
   return false;

@@ -236,37 +236,6 @@ describe('merge: bad requests and other users (BOLA)', () => {
   });
 });
 
-describe('merge: two at once over the same contacts', () => {
-  it('A←B and B←A in parallel: one wins, the other is a 404, and nothing is lost', async () => {
-    for (let round = 0; round < 5; round += 1) {
-      const a = await me.add({ firstName: `Race ${round}`, email: `a${round}@example.com`, notes: 'from A' });
-      const b = await me.add({ firstName: `Race ${round}`, email: `b${round}@example.com`, notes: 'from B' });
-      const [ab, ba] = await Promise.all([merge(a.id, { from: [b.id] }), merge(b.id, { from: [a.id] })]);
-      const statuses = [ab.statusCode, ba.statusCode].sort();
-      expect(statuses, `${ab.body} ${ba.body}`).toEqual([200, 404]);
-      const winner = ab.statusCode === 200 ? ab.json<ContactJson>() : ba.json<ContactJson>();
-      const loserId = winner.id === a.id ? b.id : a.id;
-      expect(winner.emails.map((e) => e.value).sort()).toEqual([`a${round}@example.com`, `b${round}@example.com`]);
-      expect(winner.notes?.split('\n\n').sort()).toEqual(['from A', 'from B']);
-      const listed = await listedIds();
-      expect(listed).toContain(winner.id);
-      expect(listed).not.toContain(loserId);
-      expect(await trashIds()).toContain(loserId);
-      expect(await trashIds()).not.toContain(winner.id);
-    }
-  });
-
-  it('A←B and C←B in parallel: B is merged once', async () => {
-    const [a, b, c] = [await me.add({ firstName: 'Ann' }), await me.add({ firstName: 'Bea', jobTitle: 'Pilot' }), await me.add({ firstName: 'Cy' })];
-    const results = await Promise.all([merge(a.id, { from: [b.id] }), merge(c.id, { from: [b.id] })]);
-    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 404]);
-    const winner = results.find((r) => r.statusCode === 200)!.json<ContactJson>();
-    expect(winner.jobTitle).toBe('Pilot');
-    const other = winner.id === a.id ? c : a;
-    expect((await me.get(other.id)).json()).toEqual(other);
-  });
-});
-
 describe('merge moves the photo', () => {
   const storedFiles = (): string[] => {
     try {
