@@ -124,3 +124,24 @@ describe(`GET /api/contacts/duplicates (${usingPostgres ? 'PostgreSQL' : 'PGlite
     expect(anonymous.statusCode).toBe(401);
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents both routes with their statuses, schemas and examples', async () => {
+    const doc = (await t.app.inject('/openapi.json')).json();
+    const duplicates = doc.paths['/api/contacts/duplicates']?.get;
+    expect(duplicates.security).toEqual([{ bearerAuth: [] }]);
+    expect(Object.keys(duplicates.responses)).toEqual(expect.arrayContaining(['200', '401']));
+    expect(JSON.stringify(duplicates.responses['200'])).toContain('Duplicates');
+    expect(doc.components.schemas.Duplicates.examples?.[0]?.groups?.[0]?.reason).toBe('email');
+    expect(doc.components.schemas.DuplicateGroup.properties.reason.enum).toEqual(['email', 'phone', 'name']);
+
+    const merge = doc.paths['/api/contacts/{id}/merge']?.post;
+    expect(merge.security).toEqual([{ bearerAuth: [] }]);
+    expect(Object.keys(merge.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '404', '409']));
+    expect(merge.parameters).toContainEqual(expect.objectContaining({ name: 'id', in: 'path' }));
+    expect(JSON.stringify(merge.requestBody)).toContain('MergeRequest');
+    expect(doc.components.schemas.MergeRequest.properties.from).toMatchObject({ minItems: 1, maxItems: 20 });
+    expect(JSON.stringify(merge.responses['200'])).toContain('Contact');
+    expect(merge.description).toContain('MERGE_TOO_LARGE');
+  });
+});
