@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { problems } from '../../http/openapi-helpers.js';
 import { bearerSecurity, principalOf } from '../auth/authenticate.js';
 import { contactIdParamsSchema, contactSchema } from '../contacts/contacts.schemas.js';
-import { duplicatesSchema, MAX_MERGE_FROM, MERGE_LIMITS, mergeBodySchema } from './duplicates.schemas.js';
+import { duplicatesSchema, MAX_MERGE_FROM, MERGE_LIMITS, mergeBodySchema, mergeQuerySchema } from './duplicates.schemas.js';
 import type { DuplicatesService } from './duplicates.service.js';
 
 export interface DuplicatesRoutesOptions {
@@ -64,9 +64,12 @@ export async function duplicatesRoutes(fastify: FastifyInstance, { duplicates, a
           `400 when \`from\` is empty, has more than ${MAX_MERGE_FROM} ids, names one twice or names this contact. ` +
           '404 when this contact or any of `from` is unknown, another user’s, or in the trash (as after a merge ' +
           'that got there first). 503 (with `Retry-After`) in the rare case that edits kept these contacts busy for ' +
-          'about a second; nothing was merged.',
+          'about a second; nothing was merged.\n\n' +
+          '`?dryRun=true` writes nothing and answers the contact as the merge would leave it (same checks, same ' +
+          'errors), for showing the result before merging.',
         security: bearerSecurity,
         params: contactIdParamsSchema,
+        querystring: mergeQuerySchema,
         body: mergeBodySchema,
         response: {
           200: contactSchema,
@@ -74,6 +77,6 @@ export async function duplicatesRoutes(fastify: FastifyInstance, { duplicates, a
         },
       },
     },
-    async (request) => duplicates.merge(owner(request), request.params.id, request.body.from),
+    async (request) => duplicates.merge(owner(request), request.params.id, request.body.from, request.query.dryRun),
   );
 }

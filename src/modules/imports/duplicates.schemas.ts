@@ -104,3 +104,11 @@ export const mergeBodySchema = z
   })
   .meta({ id: 'MergeRequest' });
 export type MergeBody = z.output<typeof mergeBodySchema>;
+
+export const mergeQuerySchema = z.object({
+  dryRun: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true')
+    .meta({ description: '`true`: change nothing; answer the contact as the merge would leave it, or the same refusal' }),
+});

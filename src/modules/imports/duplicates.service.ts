@@ -11,7 +11,7 @@ import { cardAfterEdit } from '../dav/vcard/card-edits.js';
 import { findDuplicates } from './duplicates.js';
 import type { Duplicates } from './duplicates.schemas.js';
 import { mergeContacts } from './merge.js';
-import { type MergeWrite, mergeInto } from './merge.repository.js';
+import { type MergeWrite, mergeInto, previewMerge } from './merge.repository.js';
 
 /** Finding contacts that look like the same person, and folding several into one. */
 export class DuplicatesService {
@@ -32,8 +32,9 @@ export class DuplicatesService {
   /**
    * Merges the contacts `from` into `id` (rules in merge.ts) and moves them to the trash, all or
    * nothing. A stored card of the kept contact gets the changed lines, like an edit in the API.
+   * `dryRun` changes nothing and answers the contact as the merge would leave it (or its refusal).
    */
-  async merge(owner: Owner, id: string, from: readonly string[]): Promise<Contact> {
+  async merge(owner: Owner, id: string, from: readonly string[], dryRun = false): Promise<Contact> {
     if (!UUID_SHAPE.test(id)) throw contactNotFound();
     const keptId = id.toLowerCase();
     const fromIds = from.map((fromId) => fromId.toLowerCase());
@@ -62,7 +63,9 @@ export class DuplicatesService {
       };
       return write;
     };
-    const outcome = await mergeInto(this.deps.db, owner.id, keptId, fromIds, plan, now);
+    const outcome = dryRun
+      ? await previewMerge(this.deps.db, owner.id, keptId, fromIds, plan)
+      : await mergeInto(this.deps.db, owner.id, keptId, fromIds, plan, now);
     if ('merged' in outcome) return presentContact(outcome.merged, this.deps.appUrl);
     if (outcome.refused === 'NOT_FOUND') throw contactNotFound();
     if (outcome.refused === 'BUSY') {

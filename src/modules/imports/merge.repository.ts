@@ -49,19 +49,38 @@ export async function mergeInto(db: Db, userId: string, id: string, fromIds: rea
   return { refused: 'BUSY' };
 }
 
-async function mergeIn(tx: Executor, userId: string, id: string, fromIds: readonly string[], plan: MergePlan, now: Date): Promise<MergeOutcome> {
-  const notFound = { refused: 'NOT_FOUND' } as const;
-  if (!(await lockAddressBook(tx, userId))) return notFound;
-  const rows = await tx
+/**
+ * What the merge would write, from the rows as they are now, without locking or writing anything:
+ * the kept contact as it would be (its updatedAt as it is).
+ */
+export async function previewMerge(db: Db, userId: string, id: string, fromIds: readonly string[], plan: MergePlan): Promise<MergeOutcome> {
+  const found = await mergeRows(db, userId, id, fromIds, false);
+  if (!found) return { refused: 'NOT_FOUND' };
+  const write = plan(found.kept, found.others);
+  if ('problems' in write) return { refused: 'TOO_LARGE', problems: write.problems };
+  return { merged: { ...found.kept, ...write.values } };
+}
+
+/** The kept contact and the others in `fromIds` order; undefined unless every one is a live contact of the user. */
+async function mergeRows(executor: Executor, userId: string, id: string, fromIds: readonly string[], lock: boolean) {
+  const query = executor
     .select()
     .from(contacts)
     .where(and(eq(contacts.userId, userId), inArray(contacts.id, [id, ...fromIds]), isNull(contacts.deletedAt)))
-    .orderBy(asc(contacts.id))
-    .for('update', { noWait: true });
+    .orderBy(asc(contacts.id));
+  const rows = lock ? await query.for('update', { noWait: true }) : await query;
   const byId = new Map(rows.map((row) => [row.id, row]));
   const kept = byId.get(id);
   const others = fromIds.flatMap((fromId) => byId.get(fromId) ?? []);
-  if (!kept || others.length !== fromIds.length) return notFound;
+  return kept && others.length === fromIds.length ? { kept, others } : undefined;
+}
+
+async function mergeIn(tx: Executor, userId: string, id: string, fromIds: readonly string[], plan: MergePlan, now: Date): Promise<MergeOutcome> {
+  const notFound = { refused: 'NOT_FOUND' } as const;
+  if (!(await lockAddressBook(tx, userId))) return notFound;
+  const found = await mergeRows(tx, userId, id, fromIds, true);
+  if (!found) return notFound;
+  const { kept, others } = found;
 
   const write = plan(kept, others);
   if ('problems' in write) return { refused: 'TOO_LARGE', problems: write.problems };

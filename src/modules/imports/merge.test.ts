@@ -276,3 +276,35 @@ describe('merge moves the photo', () => {
     expect(trashed?.photoUrl).toBe(yours);
   });
 });
+
+describe('merge ?dryRun=true', () => {
+  it('answers the contact the merge would make and writes nothing; the merge then makes exactly that', async () => {
+    const a = await me.add({ firstName: 'Preview', email: 'p@example.com', notes: 'one' });
+    const b = await me.add({ firstName: 'Preview', lastName: 'Later', emails: [{ value: 'q@example.com' }], notes: 'two' });
+    const dry = await t.app.inject({
+      method: 'POST',
+      url: `/api/contacts/${a.id}/merge?dryRun=true`,
+      headers: { ...bearer(me.token), 'content-type': 'application/json' },
+      payload: JSON.stringify({ from: [b.id] }),
+    });
+    expect(dry.statusCode, dry.body).toBe(200);
+    expect(dry.json()).toMatchObject({ id: a.id, lastName: 'Later', notes: 'one\n\ntwo', updatedAt: a.updatedAt });
+    expect((await me.get(a.id)).json()).toEqual(a);
+    expect((await me.get(b.id)).json()).toEqual(b);
+    const real = await merge(a.id, { from: [b.id] });
+    expect({ ...real.json(), updatedAt: a.updatedAt }).toEqual(dry.json());
+  });
+
+  it('gives the same refusals', async () => {
+    const many = (p: string) => Array.from({ length: 6 }, (_, i) => ({ value: `${p}${i}@example.com` }));
+    const a = await me.add({ firstName: 'Dry', emails: many('x') });
+    const b = await me.add({ firstName: 'Dry', emails: many('y') });
+    const url = (id: string) => `/api/contacts/${id}/merge?dryRun=true`;
+    const post = (id: string, from: string[]) =>
+      t.app.inject({ method: 'POST', url: url(id), headers: { ...bearer(me.token), 'content-type': 'application/json' }, payload: JSON.stringify({ from }) });
+    expect((await post(a.id, [b.id])).json()).toMatchObject({ status: 409, code: 'MERGE_TOO_LARGE' });
+    expect((await post(a.id, [unknownId])).statusCode).toBe(404);
+    expect((await post(a.id, [a.id])).statusCode).toBe(400);
+    expect(await trashIds()).not.toContain(b.id);
+  });
+});
