@@ -32,6 +32,10 @@ import { importRoutes } from './modules/imports/import.routes.js';
 import { ImportService } from './modules/imports/import.service.js';
 import { calendarFeedRoutes, calendarRoutes } from './modules/reminders/calendar.routes.js';
 import { CalendarService } from './modules/reminders/calendar.service.js';
+import { ReminderScheduler, type ReminderTicker } from './modules/reminders/reminders.scheduler.js';
+import { reminderSettingsRoutes, unsubscribeRoutes } from './modules/reminders/reminders.routes.js';
+import { RemindersService } from './modules/reminders/reminders.service.js';
+import { UnsubscribeTokens } from './modules/reminders/unsubscribe-token.js';
 import { FailureCounter } from './modules/dav/dav-auth.js';
 import { davRoutes } from './modules/dav/dav.routes.js';
 import { DavService } from './modules/dav/dav.service.js';
@@ -58,6 +62,11 @@ export interface AppDeps {
   avatarStore?: AvatarStore;
   /** The trash's purge job: how often it runs (default hourly); tests turn it off to run it by hand. */
   trash?: { purgeIntervalMs?: number; purgeOnStart?: boolean };
+  /**
+   * When the birthday reminder scheduler runs: by default once at start and then every minute (or
+   * every `intervalMs`); tests pass a ticker they fire by hand.
+   */
+  reminders?: { ticker?: ReminderTicker; intervalMs?: number };
   /** The built web app to serve; defaults to web/dist. */
   webDistDir?: string;
 }
@@ -153,6 +162,20 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   const calendar = new CalendarService({ db, appUrl: config.appUrl });
   await app.register(calendarRoutes, { prefix: '/api/users', calendar, authenticate });
   await app.register(calendarFeedRoutes, { calendar });
+  const unsubscribeTokens = new UnsubscribeTokens(config.jwt.secret);
+  const reminderScheduler = new ReminderScheduler({
+    db,
+    clock,
+    appUrl: config.appUrl,
+    tokens: unsubscribeTokens,
+    mailQueue: outbox,
+    logger: app.log,
+    ...(deps.reminders?.ticker ? { ticker: deps.reminders.ticker } : {}),
+    ...(deps.reminders?.intervalMs ? { intervalMs: deps.reminders.intervalMs } : {}),
+  });
+  const reminders = new RemindersService({ db, clock, scheduler: reminderScheduler, tokens: unsubscribeTokens });
+  await app.register(reminderSettingsRoutes, { prefix: '/api/users', reminders, authenticate });
+  await app.register(unsubscribeRoutes, { reminders });
   await app.register(exportRoutes, { prefix: '/api/contacts', exports: new ExportService({ db, appUrl: config.appUrl }), authenticate, clock });
   const duplicates = new DuplicatesService({ db, clock, appUrl: config.appUrl });
   await app.register(duplicatesRoutes, { prefix: '/api/contacts', duplicates, authenticate });
@@ -177,10 +200,13 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   app.addHook('onReady', async () => {
     outbox.start();
     if (deps.trash?.purgeOnStart !== false) trash.start();
+    reminderScheduler.start();
   });
   // Runs after in-flight requests have finished: stop the worker (its current delivery completes),
   // then release the connections it and the routes used.
   app.addHook('onClose', async () => {
+    // A reminder pass under way finishes its transaction first; the mail it queued waits in the outbox.
+    await reminderScheduler.stop();
     await outbox.stop();
     await trash.stop();
     await appPasswords.drain();

@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  date,
   index,
   integer,
   jsonb,
@@ -260,9 +261,63 @@ export const appPasswords = pgTable(
   (t) => [uniqueIndex('app_passwords_secret_hash_key').on(t.secretHash), index('app_passwords_user_id_idx').on(t.userId)],
 );
 
+/**
+ * A user's birthday reminder emails (no row: the defaults, off). The scheduler's bookmark is
+ * `checked_through`: every send instant up to it has been dealt with. `next_due_at` is the next
+ * send instant as computed in `scheduled_zone`, so a tick only opens the rows that are due (or whose
+ * owner changed time zone since); see reminders.scheduler.ts.
+ */
+export const reminderSettings = pgTable(
+  'reminder_settings',
+  {
+    userId: uuid('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    enabled: boolean('enabled').notNull().default(false),
+    daysBefore: integer('days_before').array().notNull().default(sql`'{0}'::integer[]`),
+    hour: integer('hour').notNull().default(9),
+    checkedThrough: timestamptz('checked_through').notNull(),
+    nextDueAt: timestamptz('next_due_at'),
+    scheduledZone: text('scheduled_zone'),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('reminder_settings_next_due_idx').on(t.nextDueAt).where(sql`${t.enabled}`),
+    check('reminder_settings_hour_check', sql`${t.hour} between 0 and 23`),
+    check(
+      'reminder_settings_days_before_check',
+      sql`cardinality(${t.daysBefore}) between 1 and 3 and 0 <= all(${t.daysBefore}) and 30 >= all(${t.daysBefore})`,
+    ),
+  ],
+);
+
+/**
+ * The claim behind "exactly once": one row per reminder (user, local send date, days before),
+ * inserted with ON CONFLICT DO NOTHING in the transaction that queues its mail. Whoever inserts the
+ * row sends; everyone else (another instance, a re-run after re-enabling) finds it taken.
+ */
+export const reminderDeliveries = pgTable(
+  'reminder_deliveries',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    sendDate: date('send_date', { mode: 'string' }).notNull(),
+    daysBefore: integer('days_before').notNull(),
+    birthdayDate: date('birthday_date', { mode: 'string' }).notNull(),
+    outboxMessageId: uuid('outbox_message_id'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.sendDate, t.daysBefore] }),
+    index('reminder_deliveries_created_at_idx').on(t.createdAt),
+  ],
+);
+
 export type UserRow = typeof users.$inferSelect;
 export type AppPasswordRow = typeof appPasswords.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type OutboxRow = typeof outboxMessages.$inferSelect;
 export type ContactRow = typeof contacts.$inferSelect;
 export type GroupCardRow = typeof groupCards.$inferSelect;
+export type ReminderSettingsRow = typeof reminderSettings.$inferSelect;

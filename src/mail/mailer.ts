@@ -10,6 +10,8 @@ export interface MailMessage {
   subject: string;
   html: string;
   text: string;
+  /** Extra header fields (List-Unsubscribe and the like). */
+  headers?: Record<string, string>;
 }
 
 export interface Mailer {
@@ -90,6 +92,7 @@ function toNodemailer(message: MailMessage, from: string) {
     html: message.html,
     text: message.text,
     messageId: messageIdFor(message.id),
+    ...(message.headers ? { headers: message.headers } : {}),
   };
 }
 

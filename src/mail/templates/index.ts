@@ -1,5 +1,6 @@
 import { render } from '@react-email/render';
 import { createElement, type ReactElement } from 'react';
+import { BirthdayReminder, birthdayReminderHeaders, type BirthdayReminderProps, birthdayReminderSubject } from './birthday-reminder.js';
 import { PasswordChanged, passwordChangedSubject } from './password-changed.js';
 import { ResetPassword, resetPasswordSubject } from './reset-password.js';
 import { VerifyEmail, verifyEmailSubject } from './verify-email.js';
@@ -7,7 +8,8 @@ import { VerifyEmail, verifyEmailSubject } from './verify-email.js';
 export type MailTemplate =
   | { template: 'verify-email'; props: { name: string; link: string } }
   | { template: 'reset-password'; props: { name: string; link: string; expiresInMinutes: number } }
-  | { template: 'password-changed'; props: { name: string; changedAt: string } };
+  | { template: 'password-changed'; props: { name: string; changedAt: string } }
+  | { template: 'birthday-reminder'; props: BirthdayReminderProps };
 
 export type MailTemplateName = MailTemplate['template'];
 
@@ -15,12 +17,15 @@ export interface RenderedMail {
   subject: string;
   html: string;
   text: string;
+  /** Extra header fields, e.g. List-Unsubscribe. */
+  headers?: Record<string, string>;
 }
 
 const templateNames: ReadonlySet<string> = new Set<MailTemplateName>([
   'verify-email',
   'reset-password',
   'password-changed',
+  'birthday-reminder',
 ]);
 
 export function isMailTemplateName(name: string): name is MailTemplateName {
@@ -29,13 +34,13 @@ export function isMailTemplateName(name: string): name is MailTemplateName {
 
 /** Renders one email as HTML and as plain text (derived from the same markup, so they never drift). */
 export async function renderMail(mail: MailTemplate): Promise<RenderedMail> {
-  const { subject, element } = compose(mail);
+  const { subject, element, headers } = compose(mail);
   const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
   // Blocks left out of the text part (button, preview) leave runs of blank lines behind.
-  return { subject, html, text: text.replace(/\n{3,}/g, '\n\n').trim() };
+  return { subject, html, text: text.replace(/\n{3,}/g, '\n\n').trim(), ...(headers ? { headers } : {}) };
 }
 
-function compose(mail: MailTemplate): { subject: string; element: ReactElement } {
+function compose(mail: MailTemplate): { subject: string; element: ReactElement; headers?: Record<string, string> } {
   switch (mail.template) {
     case 'verify-email':
       return { subject: verifyEmailSubject, element: createElement(VerifyEmail, mail.props) };
@@ -43,6 +48,12 @@ function compose(mail: MailTemplate): { subject: string; element: ReactElement }
       return { subject: resetPasswordSubject, element: createElement(ResetPassword, mail.props) };
     case 'password-changed':
       return { subject: passwordChangedSubject, element: createElement(PasswordChanged, mail.props) };
+    case 'birthday-reminder':
+      return {
+        subject: birthdayReminderSubject(mail.props),
+        element: createElement(BirthdayReminder, mail.props),
+        headers: birthdayReminderHeaders(mail.props),
+      };
     default: {
       // Unreachable for typed callers; outbox rows come from the database, where anything can be.
       const unknown: never = mail;
