@@ -1,25 +1,8 @@
+import type { ImportFormat, ImportItem, ImportReport } from '../../../src/modules/imports/import.schemas.js';
 import { uploadFile, type UploadOptions } from './upload.js';
 
-// TODO(issue 11): replace with the types of importReportSchema once src/modules/imports/import.schemas.ts lands.
-export type ImportFormat = 'vcard' | 'google-csv' | 'outlook-csv';
-export type ImportAction = 'create' | 'update' | 'skip';
-
-export interface ImportItem {
-  index: number;
-  name: string;
-  action: ImportAction;
-  contactId?: string;
-  reason?: string;
-}
-
-export interface ImportReport {
-  dryRun: boolean;
-  format: ImportFormat;
-  created: number;
-  updated: number;
-  skipped: number;
-  items: ImportItem[];
-}
+export type { ImportFormat, ImportItem, ImportReport };
+export type ImportAction = ImportItem['action'];
 
 /** What the import takes: the server reads the bytes again and says what it can't. */
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;

@@ -3,40 +3,50 @@ import { ApiError, messageOf } from '../api/api-error.js';
 /** Checking the file (the dry run) or importing it for real. */
 export type ImportStep = 'check' | 'import';
 
+const codeOf = (error: unknown) => (error instanceof ApiError ? error.code : undefined);
+const statusOf = (error: unknown) => (error instanceof ApiError ? error.status : undefined);
+
 function headline(error: unknown, step: ImportStep): string {
-  if (error instanceof ApiError) {
-    if (error.code === 'CONTACT_LIMIT_REACHED') return 'Not all of these contacts fit.';
-    if (error.status === 400) return 'Kith couldn’t read this file.';
-    if (error.status === 413) return 'This file is too large.';
-    if (error.status === 415) return 'Kith didn’t receive a file.';
-  }
-  return step === 'check' ? 'The file couldn’t be checked.' : 'The import didn’t go through.';
+  if (codeOf(error) === 'CONTACT_LIMIT_REACHED') return 'These contacts don’t all fit.';
+  const status = statusOf(error);
+  if (status === 400) return 'Kith couldn’t read this file.';
+  if (status === 413) return 'This file is too large.';
+  if (step === 'check') return 'The file couldn’t be checked.';
+  // Any answer from the server means the import, which is all or nothing, wrote nothing.
+  return status ? 'Nothing was imported.' : 'The import may not have gone through.';
 }
 
-// A request that never got an answer may still have reached the server; any answer means the
-// import, which is all or nothing, wrote nothing.
-function outcome(error: unknown, step: ImportStep): string {
-  const full = error instanceof ApiError && error.code === 'CONTACT_LIMIT_REACHED';
-  if (full) return 'Nothing was imported. Import a file with fewer new contacts, or delete some contacts first.';
-  if (step === 'check') return 'Nothing was imported. Fix the file, or choose another one.';
-  if (error instanceof ApiError && error.status > 0) return 'Nothing was imported.';
-  return 'It may or may not have reached Kith: look at your contacts before you try again.';
+/** What to do next, where the server's words don't already say it. */
+function nextStep(error: unknown, step: ImportStep): string | undefined {
+  if (codeOf(error) === 'CONTACT_LIMIT_REACHED') {
+    return 'Import a file with fewer new contacts, or delete some contacts first.';
+  }
+  const status = statusOf(error);
+  if (status === 400 || status === 415) return 'Fix the file, or choose another one.';
+  if (status === 413) return 'Split it into smaller files, up to 5 MB each.';
+  if (step === 'import' && !status) return 'Look at your contacts before you try again.';
+  return undefined;
 }
 
 /** Worth trying again with the same file: the network, or the server having a bad moment. */
-export const isPassing = (error: unknown) => error instanceof ApiError && (error.status === 0 || error.status >= 500);
+const isPassing = (error: unknown) => {
+  const status = statusOf(error);
+  return status === 0 || (status !== undefined && status >= 500);
+};
 
 /**
  * Why a file was refused, in the server's words (where in the file, how many contacts fit), with
- * what it means for the user's contacts.
+ * what to do about it.
  */
 export function ImportProblem({ error, step, onRetry }: { error: unknown; step: ImportStep; onRetry?: () => void }) {
+  const next = nextStep(error, step);
   return (
     <div className="alert error import-problem" role="alert">
-      <p>
-        <strong>{headline(error, step)}</strong> {messageOf(error)}
+      <p className="import-problem-headline">
+        <strong>{headline(error, step)}</strong>
       </p>
-      <p>{outcome(error, step)}</p>
+      <p>{messageOf(error)}</p>
+      {next ? <p>{next}</p> : null}
       {onRetry && isPassing(error) ? (
         <button type="button" className="button small" onClick={onRetry}>
           Try again

@@ -30,14 +30,25 @@ const WHAT_HAPPENED: Record<ImportAction, string> = {
 // A long file shows its first rows; the rest come on request, so the page stays quick.
 const ROWS_AT_FIRST = 200;
 
-// TODO(issue 11): check against the server whether `index` counts from 0 or from 1.
-const rowNumber = (item: ImportItem) => item.index + 1;
-
-function NameCell({ item, linked }: { item: ImportItem; linked: boolean }) {
+/**
+ * The name, linked to the contact the row made, changes or matched. Before the import the link
+ * opens in a new tab, so the preview stays where it is.
+ */
+function NameCell({ item, dryRun }: { item: ImportItem; dryRun: boolean }) {
   const name = item.name.trim() ? item.name : <span className="muted">(no name)</span>;
+  const to = item.contactId ? `/contacts/${item.contactId}` : undefined;
   return (
     <th scope="row" role="rowheader" className="import-name">
-      {linked && item.contactId && item.action !== 'skip' ? <Link to={`/contacts/${item.contactId}`}>{name}</Link> : name}
+      {to && dryRun ? (
+        <Link to={to} target="_blank" rel="noopener">
+          {name}
+          <span className="visually-hidden"> (opens in a new tab)</span>
+        </Link>
+      ) : to ? (
+        <Link to={to}>{name}</Link>
+      ) : (
+        name
+      )}
     </th>
   );
 }
@@ -88,9 +99,9 @@ export function ImportItems({ report, fileName }: { report: ImportReport; fileNa
               {...(position === ROWS_AT_FIRST ? { id: firstMoreId, tabIndex: -1 } : {})}
             >
               <td role="cell" className="import-index">
-                {rowNumber(item)}
+                {item.index}
               </td>
-              <NameCell item={item} linked={!report.dryRun} />
+              <NameCell item={item} dryRun={report.dryRun} />
               <td role="cell" className="import-action">
                 <span className={`action-badge ${item.action}`}>{words[item.action]}</span>
               </td>

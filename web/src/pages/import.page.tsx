@@ -101,6 +101,9 @@ export function ImportPage() {
     if (commit.data) doneHeading.current?.focus();
   }, [commit.data]);
 
+  // Leaving the page stops a check still uploading; an import already sent goes on.
+  useEffect(() => () => checking.current?.abort(), []);
+
   // Resetting a mutation detaches it, so an upload stopped here never reports back.
   const stopChecking = () => {
     checking.current?.abort();
