@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.js';
+import { publicPhotoUrl } from '../contacts/contacts.presenter.js';
 import { listContacts } from '../contacts/contacts.repository.js';
 import { cardOfContact } from '../dav/vcard/write-card.js';
 import { googleCsv } from './google-csv.js';
@@ -15,7 +16,8 @@ export class ExportService {
    */
   async export(userId: string, format: ExportFormat): Promise<string> {
     const contacts = await listContacts(this.deps.db, userId);
-    if (format === 'csv') return googleCsv(contacts);
+    // Photo links absolute, as in the cards: a CSV is read far from this server.
+    if (format === 'csv') return googleCsv(contacts.map((row) => ({ ...row, photoUrl: publicPhotoUrl(row.photoUrl, this.deps.appUrl) })));
     return contacts
       .map((row) => {
         const card = cardOfContact(row, this.deps.appUrl);

@@ -78,6 +78,12 @@ const textOf = (value: unknown): string => {
   return typeof value === 'string' ? value : (value as { toString(): string }).toString();
 };
 
+/**
+ * A TEXT value. ical.js undoes `\\`, `\,` and `\n` but leaves `\;`, which RFC 6350 writers
+ * (Apple's, Kith's own) put before every semicolon, so a note would show its backslashes.
+ */
+const plainText = (value: unknown): string => textOf(value).replace(/\\;/g, ';');
+
 function readBirthday(property: ICAL.Property | null): Pick<ContactValues, 'birthdayYear' | 'birthdayMonth' | 'birthdayDay'> {
   const none = { birthdayYear: null, birthdayMonth: null, birthdayDay: null };
   if (!property) return none;
@@ -134,7 +140,7 @@ export function readCard(text: string, region: string | null): ReadCard | CardPr
   const groupLabels = new Map<string, string>();
   for (const property of component.getAllProperties('x-ablabel')) {
     const group = property.getParameter('group');
-    const label = abLabel(textOf(property.getFirstValue()));
+    const label = abLabel(plainText(property.getFirstValue()));
     if (typeof group === 'string' && label) groupLabels.set(group.toLowerCase(), label);
   }
 
@@ -181,7 +187,7 @@ export function readCard(text: string, region: string | null): ReadCard | CardPr
 
   const n = component.getFirstProperty('n');
   const nParts = n ? ([] as unknown[]).concat(n.getFirstValue()).map((part) => textOf(part)) : [];
-  const fn = clip(textOf(component.getFirstPropertyValue('fn')), MAX.firstName);
+  const fn = clip(plainText(component.getFirstPropertyValue('fn')), MAX.firstName);
   const org = component.getFirstProperty('org');
   const organization = org ? clip(textOf(([] as unknown[]).concat(org.getFirstValue())[0]), MAX.organization) : null;
   const firstName = clip(nParts[1], MAX.firstName) ?? (clip(nParts[0], MAX.lastName) ? null : fn);
@@ -201,8 +207,8 @@ export function readCard(text: string, region: string | null): ReadCard | CardPr
       addresses,
       websites,
       organization,
-      jobTitle: clip(textOf(component.getFirstPropertyValue('title')), MAX.jobTitle),
-      notes: clip(textOf(component.getFirstPropertyValue('note')), MAX.notes),
+      jobTitle: clip(plainText(component.getFirstPropertyValue('title')), MAX.jobTitle),
+      notes: clip(plainText(component.getFirstPropertyValue('note')), MAX.notes),
       ...readBirthday(component.getFirstProperty('bday')),
     },
     photo: readPhoto(component.getFirstProperty('photo')),

@@ -160,3 +160,26 @@ describe('generated cards', () => {
     expect(folded.replace(/\r\n /g, '')).toBe(`NOTE:${'я'.repeat(60)}`);
   });
 });
+
+describe('readCard: TEXT escapes', () => {
+  it('reads \\; as a semicolon in NOTE, TITLE, FN and X-ABLabel (ical.js undoes only \\\\, \\, and \\n)', () => {
+    for (const version of ['3.0', '4.0']) {
+      const card = [
+        'BEGIN:VCARD',
+        `VERSION:${version}`,
+        'UID:escapes',
+        'FN:Ada\\; Countess',
+        'TITLE:Analyst\\; poet',
+        'NOTE:one\\; two\\, three\\nfour\\\\five',
+        'item1.EMAIL:ada@example.com',
+        'item1.X-ABLabel:Lab\\; old',
+        'END:VCARD',
+        '',
+      ].join('\r\n');
+      const read = readCard(card, null);
+      if ('error' in read) throw new Error(read.error);
+      expect(read.values).toMatchObject({ firstName: 'Ada; Countess', jobTitle: 'Analyst; poet', notes: 'one; two, three\nfour\\five' });
+      expect(read.values.emails).toEqual([{ value: 'ada@example.com', label: 'Lab; old' }]);
+    }
+  });
+});
