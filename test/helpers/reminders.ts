@@ -62,6 +62,7 @@ export function reminderApp(
 export interface ReminderUser {
   id: string;
   email: string;
+  password: string;
   token: string;
   put(body: unknown, app?: FastifyInstance): Promise<LightMyRequestResponse>;
   get(app?: FastifyInstance): Promise<LightMyRequestResponse>;
@@ -80,6 +81,7 @@ export async function reminderUser(t: TestApp, timezone: string): Promise<Remind
   const user: ReminderUser = {
     id: account.id,
     email: account.email.toLowerCase(),
+    password: account.password,
     token: accessToken,
     put: (body, app = t.app) => app.inject({ method: 'PUT', url: '/api/users/me/reminders', headers, payload: body as object }),
     get: (app = t.app) => app.inject({ method: 'GET', url: '/api/users/me/reminders', headers }),

@@ -8,6 +8,21 @@ const samples: MailTemplate[] = [
   { template: 'verify-email', props: { name: 'Olena Kovalenko', link: verifyLink } },
   { template: 'reset-password', props: { name: 'Olena Kovalenko', link: resetLink, expiresInMinutes: 60 } },
   { template: 'password-changed', props: { name: 'Olena Kovalenko', changedAt: '2026-11-25T18:40:00.000Z' } },
+  {
+    template: 'birthday-reminder',
+    props: {
+      name: 'Olena Kovalenko',
+      date: '2027-03-28',
+      daysUntil: 7,
+      birthdays: [
+        { name: 'Taras Shevchenko', turning: 213 },
+        { name: 'Lesya Ukrainka', turning: null },
+      ],
+      unsubscribeUrl: 'https://kith.example/reminders/unsubscribe?token=u.abc',
+      oneClickUrl: 'https://kith.example/api/reminders/unsubscribe?token=u.abc',
+      settingsUrl: 'https://kith.example/profile',
+    },
+  },
 ];
 
 describe('renderMail', () => {
@@ -67,6 +82,37 @@ describe('renderMail', () => {
     const { text } = await renderMail({ template: 'verify-email', props: { name: '   ', link: verifyLink } });
 
     expect(text).toContain('Hi there,');
+  });
+
+  it('lists the birthdays of a reminder, with the day, ages and an unsubscribe link in both parts and in the headers', async () => {
+    const sample = samples[3] as Extract<MailTemplate, { template: 'birthday-reminder' }>;
+    const birthdays = [sample.props.birthdays[0]!, { name: 'Lesya & <Ukrainka>', turning: null }];
+    const { subject, html, text, headers } = await renderMail({ ...sample, props: { ...sample.props, birthdays } });
+
+    expect(subject).toBe('In 7 days, on Sunday 28 March: 2 birthdays (Taras Shevchenko, Lesya & <Ukrainka>) · Kith');
+    expect(text).toContain('On Sunday 28 March, these contacts have their birthday:');
+    expect(text).toContain('Taras Shevchenko turns 213');
+    expect(text).toMatch(/Lesya & <Ukrainka>\n/);
+    expect(text).toContain('https://kith.example/reminders/unsubscribe?token=u.abc');
+    expect(text).toContain('https://kith.example/profile');
+    expect(html).toContain('href="https://kith.example/reminders/unsubscribe?token=u.abc"');
+    expect(html).toContain('Lesya &amp; &lt;Ukrainka&gt;');
+    expect(headers).toEqual({
+      'List-Unsubscribe': '<https://kith.example/api/reminders/unsubscribe?token=u.abc>',
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    });
+    expect((await renderMail(samples[0]!)).headers).toBeUndefined();
+  });
+
+  it('says today and tomorrow in words, and the name alone for one birthday', async () => {
+    const props = samples[3]!.props as Extract<MailTemplate, { template: 'birthday-reminder' }>['props'];
+    const one = [{ name: 'Ada', turning: 36 }];
+    const today = await renderMail({ template: 'birthday-reminder', props: { ...props, daysUntil: 0, birthdays: one } });
+    const tomorrow = await renderMail({ template: 'birthday-reminder', props: { ...props, daysUntil: 1, birthdays: one } });
+
+    expect(today.subject).toBe('Today: Ada’s birthday · Kith');
+    expect(today.text).toContain('Today, it is the birthday of:');
+    expect(tomorrow.subject).toBe('Tomorrow, Sunday 28 March: Ada’s birthday · Kith');
   });
 
   it('refuses a template it does not know', async () => {

@@ -53,5 +53,5 @@ export const reminderSettingsSchema = z
 export type ReminderSettings = z.infer<typeof reminderSettingsSchema>;
 
 export const unsubscribeQuerySchema = z.object({
-  token: z.string().max(200).meta({ description: 'The token from the reminder email’s link' }),
+  token: z.string().max(1000).meta({ description: 'The token from the reminder email’s link' }),
 });
