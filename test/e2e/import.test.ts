@@ -204,6 +204,34 @@ describe('importing contacts from a vCard file, in Chromium', () => {
     expectNoProblems(tab.problems);
   });
 
+  it('shows how much of a large file has gone up on a slow connection', async () => {
+    await openImport(page);
+    const cdp = await tab.context.newCDPSession(page);
+    // About 256 KB a second up: 2 MB takes several seconds.
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 20,
+      downloadThroughput: -1,
+      uploadThroughput: 256 * 1024,
+    });
+    const notes = `NOTE:${'x'.repeat(70)}\r\n`.repeat(28_000);
+    await fileInput(page).setInputFiles(vcf('large.vcf', `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Large\r\n${notes}END:VCARD`));
+    const bar = page.getByRole('progressbar', { name: 'Sending large.vcf…' });
+    await bar.waitFor();
+    await expect.poll(async () => Number(await bar.getAttribute('value')), { timeout: 10_000 }).toBeGreaterThan(0.05);
+    await screenshot(page, 'import-progress');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await bar.waitFor({ state: 'detached' });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
+    await cdp.detach();
+    expect(await alerts(page)).toEqual([]);
+  });
+
   it('shows the server’s words for a file it can’t read, and takes another file after it', async () => {
     await openImport(page);
     // A good card, then one whose line 10 is not a property (test/fixtures/imports/README.md).

@@ -18,6 +18,7 @@ const contactsWord = (n: number) => (n === 1 ? '1 contact' : `${n} contacts`);
 
 /** The bar while the bytes go up; once they are all sent, what the server is doing with them. */
 function UploadProgress({ progress, what, then }: { progress: number; what: string; then: string }) {
+  const id = useId();
   if (progress >= 1) {
     return (
       <p className="import-working">
@@ -27,9 +28,12 @@ function UploadProgress({ progress, what, then }: { progress: number; what: stri
     );
   }
   return (
-    <div className="progress">
-      <progress max={1} value={progress} aria-label={what} />
-      <span>{Math.round(progress * 100)}%</span>
+    <div className="import-upload">
+      <label htmlFor={id}>{what}…</label>
+      <div className="progress">
+        <progress id={id} max={1} value={progress} />
+        <span>{Math.round(progress * 100)}%</span>
+      </div>
     </div>
   );
 }
