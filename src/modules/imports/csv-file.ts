@@ -218,6 +218,10 @@ function birthdayLine(writer: LineWriter, text: string): string | null {
   return writer.birthday({ birthdayYear: birthday.year, birthdayMonth: birthday.month, birthdayDay: birthday.day });
 }
 
+/** What Outlook writes in a field nobody filled: 0/0/00 for a date, its default for a few choices. */
+const isOutlookBlank = (column: string, cell: string) =>
+  /^0\/0\/0*$/.test(cell) || (['Gender', 'Priority', 'Sensitivity'].includes(column) && ['Unspecified', 'Normal'].includes(cell));
+
 function rowCard(columns: string[], roles: Role[], record: string[], line: number): FileCard | null {
   const single = new Map<Single, string[]>();
   const entries = new Map<string, { family: ListFamily; label: string | null; parts: Map<string, string[]> }>();
@@ -225,7 +229,7 @@ function rowCard(columns: string[], roles: Role[], record: string[], line: numbe
   const w = new LineWriter('3.0');
   for (const [i, role] of roles.entries()) {
     const cell = (record[i] ?? '').trim();
-    if (cell === '' || (role.kind === 'single' && role.field === 'birthday' && /^0\/0\/0*$/.test(cell))) continue;
+    if (cell === '' || isOutlookBlank(columns[i]!, cell)) continue;
     if (role.kind === 'single') single.set(role.field, [...(single.get(role.field) ?? []), cell]);
     else if (role.kind === 'entry') {
       const id = `${role.family} ${role.key}`;
@@ -241,7 +245,7 @@ function rowCard(columns: string[], roles: Role[], record: string[], line: numbe
   const categories = (single.get('categories') ?? [])
     .flatMap((cell) => cell.split(/ ::: |;/))
     .map((c) => c.replace(/^\*\s*/, '').trim())
-    .filter((c) => c !== '' && c.toLowerCase() !== 'mycontacts');
+    .filter((c) => c !== '' && !['mycontacts', 'my contacts'].includes(c.toLowerCase()));
 
   const lines: NewLine[] = [];
   const head: string[] = [];

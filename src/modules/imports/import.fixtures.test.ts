@@ -309,6 +309,8 @@ const CASES: Case[] = [
         organization: 'Café Luna',
       }),
     ],
+    // The full-name column and the groups have no field in Kith.
+    keptText: ['Nguyễn Văn An', 'CATEGORIES:Coworkers'],
   },
   {
     file: 'outlook.csv',
@@ -379,6 +381,8 @@ const CASES: Case[] = [
         birthday: '1990-12-31',
       }),
     ],
+    // Initials have no field in Kith; Outlook's empty defaults (0/0/00, Unspecified, Normal) are not kept.
+    keptText: ['R.L.'],
   },
   {
     file: 'outlook-web.csv',
@@ -412,6 +416,7 @@ const CASES: Case[] = [
         phones: [{ value: '+35312345678', label: 'home' }],
       }),
     ],
+    keptText: ['Aoife'],
   },
   {
     file: 'ios.vcf',

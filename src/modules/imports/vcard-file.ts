@@ -57,7 +57,7 @@ function cardText(lines: string[], start: number, eol: string, legacy: boolean):
     const split = splitCard(lines.join('\n'));
     if ('error' in split) return { error: `line ${start + split.line}: ${split.error} (NAME:value)` };
   }
-  const body = needsRewrite ? rewriteAs30(lines, start, legacy) : { lines: lines.filter((line) => line !== ''), eol };
+  const body = needsRewrite ? rewriteAs30(lines, start, legacy, versionOf(lines) === '2.1') : { lines: lines.filter((line) => line !== ''), eol };
   if ('error' in body) return body;
   const out = [...body.lines];
   if (!out.some((line) => /^(?:[A-Za-z0-9-]+\.)?UID[;:]/i.test(line))) {
@@ -79,7 +79,7 @@ interface LogicalLine {
  * parameters, bare parameters (`TEL;CELL;PREF:`), base64 continued on unindented lines and closed
  * by a blank line.
  */
-function rewriteAs30(lines: string[], start: number, legacy: boolean): { lines: string[]; eol: string } | FileProblem {
+function rewriteAs30(lines: string[], start: number, legacy: boolean, from21: boolean): { lines: string[]; eol: string } | FileProblem {
   const logical: LogicalLine[] = [];
   let current: LogicalLine | undefined;
   for (const [offset, line] of lines.entries()) {
@@ -101,15 +101,18 @@ function rewriteAs30(lines: string[], start: number, legacy: boolean): { lines: 
   }
   const out: string[] = [];
   for (const entry of logical) {
-    const rewritten = rewriteLine(entry, legacy);
+    const rewritten = rewriteLine(entry, legacy, from21);
     if (typeof rewritten !== 'string') return rewritten;
     out.push(foldLine(rewritten, '\r\n'));
   }
   return { lines: out, eol: '\r\n' };
 }
 
-/** `legacy`: the text holds the file's bytes one per char (it is not UTF-8), so values need their code page. */
-function rewriteLine(entry: LogicalLine, legacy: boolean): string | FileProblem {
+/**
+ * `legacy`: the text holds the file's bytes one per char (it is not UTF-8), so values need their
+ * code page. `from21`: the value is in vCard 2.1's syntax, where a comma is text (3.0 escapes it).
+ */
+function rewriteLine(entry: LogicalLine, legacy: boolean, from21: boolean): string | FileProblem {
   const match = HEAD.exec(entry.text);
   if (!match) return { error: `line ${entry.line}: not a vCard content line (NAME:value)` };
   const [head, group, name = '', paramText = ''] = match;
@@ -135,6 +138,7 @@ function rewriteLine(entry: LogicalLine, legacy: boolean): string | FileProblem 
   if (entry.quotedPrintable) value = decodeBytes(quotedPrintableBytes(raw, legacy), charset);
   else value = legacy ? decodeBytes(Buffer.from(raw, 'latin1'), charset ?? 'windows-1252') : raw;
   if (base64) value = value.replace(/\s+/g, '');
+  else if (from21) value = value.replace(/(?<!\\),/g, '\\,');
   if (name.toUpperCase() === 'VERSION') value = '3.0';
   // A line break in a value is the `\n` escape in vCard 3.0.
   value = value.replace(/\r\n|\r|\n/g, '\\n');

@@ -60,7 +60,8 @@ function labelOf(property: ICAL.Property, groupLabels: Map<string, string>): str
     .flatMap((t) => String(t).split(','))
     .map((t) => t.trim().toLowerCase())
     .filter((t) => t !== '' && !IGNORED_TYPES.has(t));
-  const [first] = types;
+  // A fax or a pager is that first of all, whatever else it is (TYPE=WORK,FAX is a work fax).
+  const first = types.find((t) => t === 'fax' || t === 'pager') ?? types[0];
   if (!first) return null;
   return clip(first === 'cell' ? 'mobile' : first, MAX.label);
 }
