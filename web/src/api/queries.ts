@@ -7,6 +7,7 @@ export const queryKeys = {
   contact: (id: string) => ['contacts', 'one', id] as const,
   // Under 'contacts', so whatever refreshes the contacts refreshes the trash too.
   trash: ['contacts', 'trash'] as const,
+  duplicates: ['contacts', 'duplicates'] as const,
   birthdays: (days: number) => ['contacts', 'birthdays', days] as const,
   mailbox: ['dev', 'mailbox'] as const,
 };

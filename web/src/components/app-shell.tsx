@@ -43,6 +43,9 @@ export function AppShell() {
                 <NavLink to="/birthdays">Birthdays</NavLink>
               </li>
               <li>
+                <NavLink to="/duplicates">Duplicates</NavLink>
+              </li>
+              <li>
                 <NavLink to="/trash">Trash</NavLink>
               </li>
               <li>

@@ -134,6 +134,9 @@ export function ContactsListPage() {
           <Link className="button" to="/contacts/import">
             Import contacts
           </Link>
+          <Link className="button" to="/duplicates">
+            Find duplicates
+          </Link>
           <ExportButtons {...contactsExport} />
         </div>
       </div>
