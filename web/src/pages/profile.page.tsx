@@ -7,6 +7,7 @@ import { AvatarSection } from './avatar-section.js';
 import { BirthdayCalendarSection } from './birthday-calendar-section.js';
 import { PasswordSection } from './password-section.js';
 import { ProfileDetailsSection } from './profile-details-section.js';
+import { RemindersSection } from './reminders-section.js';
 
 export function ProfilePage() {
   const me = useMe();
@@ -21,6 +22,7 @@ export function ProfilePage() {
           <ProfileDetailsSection user={me.data} />
           <PasswordSection />
           <BirthdayCalendarSection />
+          <RemindersSection timeZone={me.data.timezone} />
           <AppPasswordsSection />
         </>
       ) : null}
