@@ -19,6 +19,7 @@ import { ResetPasswordPage } from './pages/reset-password.page.js';
 import { SignInPage } from './pages/sign-in.page.js';
 import { SignUpPage } from './pages/sign-up.page.js';
 import { TrashPage } from './pages/trash.page.js';
+import { UnsubscribePage } from './pages/unsubscribe.page.js';
 import { VerifyEmailPage } from './pages/verify-email.page.js';
 
 // The emailed links point at /verify-email and /reset-password: those paths are part of the API contract.
@@ -61,6 +62,8 @@ export const router = createBrowserRouter([
           { path: '/verify-email', element: <VerifyEmailPage /> },
           { path: '/forgot-password', element: <ForgotPasswordPage /> },
           { path: '/reset-password', element: <ResetPasswordPage /> },
+          // The link in every birthday reminder email; it needs no sign-in.
+          { path: '/reminders/unsubscribe', element: <UnsubscribePage /> },
           { path: '/dev/mailbox', element: <MailboxPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
