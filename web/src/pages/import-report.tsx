@@ -65,6 +65,8 @@ export function ImportItems({ report, fileName }: { report: ImportReport; fileNa
   const words = report.dryRun ? WHAT_WILL_HAPPEN : WHAT_HAPPENED;
   const shown = showAll ? report.items : report.items.slice(0, ROWS_AT_FIRST);
   const hidden = report.items.length - shown.length;
+  // A column of nothing but blanks says nothing: "Why" shows when some row has a reason.
+  const reasons = report.items.some((item) => item.reason);
   if (report.items.length === 0) return <p className="muted">{fileName} has no contacts in it.</p>;
   return (
     <>
@@ -84,9 +86,11 @@ export function ImportItems({ report, fileName }: { report: ImportReport; fileNa
             <th scope="col" role="columnheader">
               {report.dryRun ? 'What will happen' : 'What happened'}
             </th>
-            <th scope="col" role="columnheader">
-              Why
-            </th>
+            {reasons ? (
+              <th scope="col" role="columnheader">
+                Why
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody role="rowgroup">
@@ -105,9 +109,11 @@ export function ImportItems({ report, fileName }: { report: ImportReport; fileNa
               <td role="cell" className="import-action">
                 <span className={`action-badge ${item.action}`}>{words[item.action]}</span>
               </td>
-              <td role="cell" className="import-reason">
-                {item.reason ?? ''}
-              </td>
+              {reasons ? (
+                <td role="cell" className="import-reason">
+                  {item.reason ?? ''}
+                </td>
+              ) : null}
             </tr>
           ))}
         </tbody>
