@@ -16,6 +16,9 @@ export function ContactRows({ contacts, empty }: { contacts: Contact[]; empty: '
             <p>No contacts yet.</p>
             <Link className="button primary" to="/contacts/new">
               Add your first contact
+            </Link>{' '}
+            <Link className="button" to="/contacts/import">
+              Import from a file
             </Link>
           </>
         )}
