@@ -62,7 +62,7 @@ export class PictureSlot {
   async storeEmbedded(owner: string, data: Buffer): Promise<StoredAvatar | undefined> {
     let image: Awaited<ReturnType<typeof processAvatar>>;
     try {
-      image = await processAvatar(data);
+      image = await processAvatar(data, { compact: false });
     } catch (error) {
       if (error instanceof AppError && error.status < 500) return undefined;
       throw error;

@@ -1,6 +1,6 @@
 import type { Db, Executor } from '../../db/client.js';
 import { type ContactRow, contacts } from '../../db/schema.js';
-import { liveOwnedBy, ownedBy } from './contacts.repository.js';
+import { liveOwnedBy, lockOwner, ownedBy } from './contacts.repository.js';
 
 /**
  * Points a live contact at a new picture (or at none with `null`) and reports the key it
@@ -17,6 +17,7 @@ export async function swapContactPhoto(
   cardWith: (current: ContactRow) => string | undefined = () => undefined,
 ): Promise<{ row: ContactRow; previousKey: string | null } | undefined> {
   return db.transaction(async (tx) => {
+    await lockOwner(tx, userId);
     const [current] = await tx.select().from(contacts).where(liveOwnedBy(userId, id)).for('update');
     if (!current) return undefined;
     const card = cardWith(current);

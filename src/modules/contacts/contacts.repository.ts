@@ -26,6 +26,17 @@ export const ownedBy = (userId: string, id: string) => and(eq(contacts.userId, u
 export const liveOwnedBy = (userId: string, id: string) => and(ownedBy(userId, id), isNull(contacts.deletedAt));
 export const trashedOwnedBy = (userId: string, id: string) => and(ownedBy(userId, id), isNotNull(contacts.deletedAt));
 
+/**
+ * Locks the user's row for the rest of the transaction. Every transaction that writes contacts
+ * takes it first: the change-log trigger of migration 0006 updates that row for each contact
+ * written, so a writer that locked a contact first and the user second could deadlock against one
+ * (an import, a CardDAV PUT) that went the other way. One order everywhere: user, then contacts.
+ */
+export async function lockOwner(executor: Executor, userId: string): Promise<boolean> {
+  const [row] = await executor.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+  return row !== undefined;
+}
+
 /** Every contact of the user outside the trash (at most 100), oldest first; the service filters, ranks and pages. */
 export async function listContacts(executor: Executor, userId: string): Promise<ContactRow[]> {
   return executor
@@ -107,6 +118,7 @@ export async function updateContact(
   now: Date,
 ): Promise<ContactRow | undefined> {
   return db.transaction(async (tx) => {
+    await lockOwner(tx, userId);
     const [current] = await tx.select().from(contacts).where(liveOwnedBy(userId, id)).for('update');
     if (!current) return undefined;
     const values = change(current);

@@ -1,15 +1,18 @@
-import { and, asc, desc, eq, gt, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../../db/client.js';
 import { type ContactRow, contacts, users } from '../../db/schema.js';
-import { isCheckViolation, liveOwnedBy, ownedBy, trashedOwnedBy } from './contacts.repository.js';
+import { isCheckViolation, liveOwnedBy, lockOwner, ownedBy, trashedOwnedBy } from './contacts.repository.js';
 import { MAX_CONTACTS_PER_USER } from './contacts.schemas.js';
 
 /** Moves the contact to the trash and frees its slot, in one transaction; false when there is no such live contact. */
 export async function trashContact(db: Db, userId: string, id: string, now: Date): Promise<boolean> {
-  return db.transaction((tx) => trashContactIn(tx, userId, id, now));
+  return db.transaction(async (tx) => {
+    await lockOwner(tx, userId);
+    return trashContactIn(tx, userId, id, now);
+  });
 }
 
-/** trashContact inside a transaction the caller holds. */
+/** trashContact inside a transaction the caller holds, with the user's row locked (lockOwner). */
 export async function trashContactIn(tx: Executor, userId: string, id: string, now: Date): Promise<boolean> {
   const [trashed] = await tx
     .update(contacts)
@@ -35,6 +38,7 @@ export async function restoreContact(db: Db, userId: string, id: string): Promis
   const limitReached = { refused: 'LIMIT_REACHED' } as const;
   try {
     return await db.transaction(async (tx): Promise<RestoreResult> => {
+      await lockOwner(tx, userId);
       const [trashed] = await tx
         .select({ id: contacts.id })
         .from(contacts)
@@ -70,12 +74,15 @@ export async function listTrash(executor: Executor, userId: string): Promise<Con
  * Deletes for good one contact from the user's trash, or (without `id`) the whole trash. Returns
  * one entry per deleted contact: its photo key, or null for a contact without a photo.
  */
-export async function purgeTrashed(executor: Executor, userId: string, id?: string): Promise<Array<string | null>> {
-  const rows = await executor
-    .delete(contacts)
-    .where(id === undefined ? and(eq(contacts.userId, userId), isNotNull(contacts.deletedAt)) : trashedOwnedBy(userId, id))
-    .returning({ photoKey: contacts.photoKey });
-  return rows.map((row) => row.photoKey);
+export async function purgeTrashed(db: Db, userId: string, id?: string): Promise<Array<string | null>> {
+  return db.transaction(async (tx) => {
+    await lockOwner(tx, userId);
+    const rows = await tx
+      .delete(contacts)
+      .where(id === undefined ? and(eq(contacts.userId, userId), isNotNull(contacts.deletedAt)) : trashedOwnedBy(userId, id))
+      .returning({ photoKey: contacts.photoKey });
+    return rows.map((row) => row.photoKey);
+  });
 }
 
 export interface PurgedContact {
@@ -86,20 +93,30 @@ export interface PurgedContact {
 
 /**
  * Deletes for good up to `batch` contacts that went to the trash before `deletedBefore`, and
- * returns them. Rows another instance is purging at this moment are skipped rather than waited
- * for, and a deleted row can't be deleted again, so however many instances run this at once,
- * each contact is purged (and its photo reported) exactly once.
+ * returns them. It finds them first, then deletes each user's in a transaction that locks that
+ * user's row before any contact (the order every contact writer keeps, see lockOwner). A row
+ * another instance deleted meanwhile is simply not deleted again, so however many instances run
+ * this at once, each contact is purged (and its photo reported) exactly once.
  */
-export async function purgeExpired(executor: Executor, deletedBefore: Date, batch: number): Promise<PurgedContact[]> {
-  const expired = executor
-    .select({ id: contacts.id })
+export async function purgeExpired(db: Db, deletedBefore: Date, batch: number): Promise<PurgedContact[]> {
+  const expired = await db
+    .select({ id: contacts.id, userId: contacts.userId })
     .from(contacts)
     .where(and(isNotNull(contacts.deletedAt), lt(contacts.deletedAt, deletedBefore)))
     .orderBy(asc(contacts.deletedAt))
-    .limit(batch)
-    .for('update', { skipLocked: true });
-  return executor
-    .delete(contacts)
-    .where(sql`${contacts.id} in ${expired}`)
-    .returning({ id: contacts.id, userId: contacts.userId, photoKey: contacts.photoKey });
+    .limit(batch);
+  const byUser = new Map<string, string[]>();
+  for (const row of expired) byUser.set(row.userId, [...(byUser.get(row.userId) ?? []), row.id]);
+  const purged: PurgedContact[] = [];
+  for (const [userId, ids] of byUser) {
+    const rows = await db.transaction(async (tx) => {
+      await lockOwner(tx, userId);
+      return tx
+        .delete(contacts)
+        .where(and(eq(contacts.userId, userId), inArray(contacts.id, ids), isNotNull(contacts.deletedAt), lt(contacts.deletedAt, deletedBefore)))
+        .returning({ id: contacts.id, userId: contacts.userId, photoKey: contacts.photoKey });
+    });
+    purged.push(...rows);
+  }
+  return purged;
 }

@@ -1,6 +1,7 @@
 /** The address book's rows: live contacts and group cards, by the names clients gave them. */
 import { and, eq, gt, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
+import { lockOwner } from '../contacts/contacts.repository.js';
 import { addressBookChanges, type ContactRow, contacts, groupCards, type GroupCardRow, users } from '../../db/schema.js';
 
 export interface AddressBookState {
@@ -17,10 +18,7 @@ export async function findAddressBook(executor: Executor, userId: string): Promi
 }
 
 /** Locks the user's row for the rest of the transaction: CardDAV writes of one user go one at a time. */
-export async function lockAddressBook(executor: Executor, userId: string): Promise<boolean> {
-  const [row] = await executor.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
-  return row !== undefined;
-}
+export const lockAddressBook = lockOwner;
 
 export async function renameAddressBook(executor: Executor, userId: string, name: string | null): Promise<void> {
   await executor.update(users).set({ addressBookName: name }).where(eq(users.id, userId));
@@ -70,6 +68,14 @@ export async function releaseTrashedNames(executor: Executor, userId: string, hr
         sql`(${contacts.cardHref} = ${href} or ${contacts.cardUid} = ${uid})`,
       ),
     );
+}
+
+/** The names and UIDs contacts in the trash hold, so a writer can tell when releaseTrashedNames is needed. */
+export async function listTrashedNames(executor: Executor, userId: string): Promise<{ cardHref: string; cardUid: string }[]> {
+  return executor
+    .select({ cardHref: contacts.cardHref, cardUid: contacts.cardUid })
+    .from(contacts)
+    .where(and(eq(contacts.userId, userId), isNotNull(contacts.deletedAt)));
 }
 
 export async function updateContactCard(

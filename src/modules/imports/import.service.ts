@@ -15,7 +15,14 @@ import type { PictureSlot } from '../../storage/picture-slot.js';
 import { MAX_CONTACTS_PER_USER } from '../contacts/contacts.schemas.js';
 import { insertContactIn } from '../contacts/contacts.repository.js';
 import { photoLineOf } from '../dav/dav.service.js';
-import { listGroupCards, listLiveContacts, lockAddressBook, releaseTrashedNames, updateContactCard } from '../dav/dav.repository.js';
+import {
+  listGroupCards,
+  listLiveContacts,
+  listTrashedNames,
+  lockAddressBook,
+  releaseTrashedNames,
+  updateContactCard,
+} from '../dav/dav.repository.js';
 import { cardsOfCsv } from './csv-file.js';
 import { decodeBytes, decodeFile } from './file-text.js';
 import { type ImportFormat, type ImportItem, type ImportReport, MAX_IMPORT_ITEMS } from './import.schemas.js';
@@ -76,6 +83,8 @@ export class ImportService {
     const items: ImportItem[] = [];
     const used = new Set<string>();
     const replaced: string[] = [];
+    const trashed = await listTrashedNames(tx, userId);
+    const inTrash = new Set(trashed.flatMap((name) => [`href ${name.cardHref}`, `uid ${name.cardUid}`]));
     for (const item of plan) {
       if (item.action === 'skip' || !item.read) {
         items.push(presentItem(item));
@@ -94,7 +103,7 @@ export class ImportService {
       }
       const href = hrefFor(uid, hrefs);
       hrefs.add(href);
-      await releaseTrashedNames(tx, userId, href, uid);
+      if (inTrash.has(`href ${href}`) || inTrash.has(`uid ${uid}`)) await releaseTrashedNames(tx, userId, href, uid);
       const row = await insertContactIn(tx, userId, { ...read.values, ...photoColumns }, now, { cardHref: href, cardUid: uid, card: item.card });
       // The plan was checked against the count under the same lock; a full user here is a bug.
       if (!row) throw new AppError('CONTACT_LIMIT_REACHED', 409, `You can keep at most ${MAX_CONTACTS_PER_USER} contacts; nothing was imported`);
