@@ -58,6 +58,15 @@ export const users = pgTable(
      * the feed is off. Kept as it is, not hashed: the address must be shown again on request.
      */
     birthdayCalendarToken: text('birthday_calendar_token'),
+    /**
+     * Two-step sign-in (TOTP, RFC 6238): the secret (encrypted, see two-factor/), set when the user
+     * turned it on; `two_factor_pending_secret` while setup waits for the first code. The last
+     * accepted time step refuses a code used twice.
+     */
+    twoFactorSecret: text('two_factor_secret'),
+    twoFactorPendingSecret: text('two_factor_pending_secret'),
+    twoFactorEnabledAt: timestamptz('two_factor_enabled_at'),
+    twoFactorLastStep: bigint('two_factor_last_step', { mode: 'number' }),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
@@ -176,6 +185,10 @@ export const sessions = pgTable(
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     expiresAt: timestamptz('expires_at').notNull(),
     revokedAt: timestamptz('revoked_at'),
+    /** When the session was last seen (refreshed at most once a minute); null: not since it began. */
+    lastUsedAt: timestamptz('last_used_at'),
+    /** The User-Agent it signed in with, for the devices list ("Chrome on Android"). */
+    userAgent: text('user_agent'),
   },
   (t) => [index('sessions_user_id_idx').on(t.userId)],
 );
@@ -197,7 +210,7 @@ export const refreshTokens = pgTable(
   (t) => [index('refresh_tokens_session_id_idx').on(t.sessionId)],
 );
 
-export const emailTokenPurposes = ['verify_email', 'reset_password'] as const;
+export const emailTokenPurposes = ['verify_email', 'reset_password', 'change_email'] as const;
 export type EmailTokenPurpose = (typeof emailTokenPurposes)[number];
 
 /** Single-use tokens sent by email (verification, password reset), stored only as SHA-256 hashes. */
@@ -209,14 +222,51 @@ export const emailTokens = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     purpose: text('purpose', { enum: emailTokenPurposes }).notNull(),
+    /** For `change_email`: the address the link was sent to, which becomes the account's. */
+    newEmail: text('new_email'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     expiresAt: timestamptz('expires_at').notNull(),
     usedAt: timestamptz('used_at'),
   },
   (t) => [
     index('email_tokens_user_purpose_idx').on(t.userId, t.purpose),
-    check('email_tokens_purpose_check', sql`${t.purpose} in ('verify_email', 'reset_password')`),
+    check('email_tokens_purpose_check', sql`${t.purpose} in ('verify_email', 'reset_password', 'change_email')`),
   ],
+);
+
+/** Two-step sign-in's recovery codes: ten per enabling, each usable once, stored as hashes. */
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    usedAt: timestamptz('used_at'),
+  },
+  (t) => [uniqueIndex('recovery_codes_user_code_key').on(t.userId, t.codeHash)],
+);
+
+/**
+ * The second step of a sign-in with two-step on: a correct password gives a short-lived token
+ * (stored as a hash) that a code then exchanges for a session, with its wrong codes counted.
+ */
+export const twoFactorChallenges = pgTable(
+  'two_factor_challenges',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    userAgent: text('user_agent'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    usedAt: timestamptz('used_at'),
+  },
+  (t) => [index('two_factor_challenges_user_id_idx').on(t.userId)],
 );
 
 /**
@@ -321,3 +371,5 @@ export type OutboxRow = typeof outboxMessages.$inferSelect;
 export type ContactRow = typeof contacts.$inferSelect;
 export type GroupCardRow = typeof groupCards.$inferSelect;
 export type ReminderSettingsRow = typeof reminderSettings.$inferSelect;
+export type RecoveryCodeRow = typeof recoveryCodes.$inferSelect;
+export type TwoFactorChallengeRow = typeof twoFactorChallenges.$inferSelect;
