@@ -120,7 +120,7 @@ export async function authRoutes(fastify: FastifyInstance, { auth, config }: Aut
       },
     },
     async (request, reply) => {
-      const pair = await auth.login(request.body.email, request.body.password);
+      const pair = await auth.login(request.body.email, request.body.password, { userAgent: request.headers['user-agent'] });
       return setRefreshCookie(reply, pair.refreshToken).send(pair);
     },
   );

@@ -33,6 +33,11 @@ export interface Principal {
   sessionId: string;
 }
 
+/** Where a sign-in comes from, as the devices list shows it. */
+export interface SignInContext {
+  userAgent?: string;
+}
+
 export interface AuthServiceDeps {
   db: Db;
   clock: Clock;
@@ -78,7 +83,7 @@ export class AuthService {
     this.deps.mailQueue.kick();
   }
 
-  async login(email: string, password: string): Promise<TokenPair> {
+  async login(email: string, password: string, context: SignInContext = {}): Promise<TokenPair> {
     const user = await findUserByEmail(this.deps.db, email);
     if (!user) {
       await burnPasswordCheck(password);
@@ -89,7 +94,7 @@ export class AuthService {
     if (!user.emailVerified) {
       throw new AppError('EMAIL_NOT_VERIFIED', 403, 'Confirm your email address first; we can send the link again');
     }
-    return this.startSession(user.id);
+    return this.startSession(user.id, context);
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
@@ -191,7 +196,7 @@ export class AuthService {
     return findUserById(this.deps.db, userId);
   }
 
-  private async startSession(userId: string): Promise<TokenPair> {
+  private async startSession(userId: string, _context: SignInContext): Promise<TokenPair> {
     const now = this.now();
     const refreshToken = generateToken();
     const sessionId = await createSessionWithRefreshToken(this.deps.db, {
