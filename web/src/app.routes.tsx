@@ -15,6 +15,7 @@ import { MailboxPage } from './pages/mailbox.page.js';
 import { MergePage } from './pages/merge.page.js';
 import { NotFoundPage } from './pages/not-found.page.js';
 import { ProfilePage } from './pages/profile.page.js';
+import { SecurityPage } from './pages/security.page.js';
 import { ResetPasswordPage } from './pages/reset-password.page.js';
 import { SignInPage } from './pages/sign-in.page.js';
 import { SignUpPage } from './pages/sign-up.page.js';
@@ -44,6 +45,7 @@ export const router = createBrowserRouter([
               { path: '/birthdays', element: <BirthdaysPage /> },
               { path: '/trash', element: <TrashPage /> },
               { path: '/profile', element: <ProfilePage /> },
+              { path: '/security', element: <SecurityPage /> },
             ],
           },
         ],

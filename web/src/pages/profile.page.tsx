@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { useMe } from '../api/queries.js';
 import { Loading } from '../components/loading.js';
 import { PageHeader } from '../components/page-header.js';
@@ -13,7 +14,11 @@ export function ProfilePage() {
   const me = useMe();
   return (
     <div className="narrow-page">
-      <PageHeader title="Profile" lead={me.data ? `Signed in as ${me.data.email}` : undefined} />
+      <PageHeader title="Profile" lead={me.data ? `Signed in as ${me.data.email}` : undefined}>
+        <Link className="button" to="/security">
+          Sign-in &amp; security
+        </Link>
+      </PageHeader>
       {me.isPending ? <Loading label="Loading your profile…" /> : null}
       {me.isError ? <QueryError error={me.error} retry={me.refetch} what="your profile" /> : null}
       {me.data ? (
