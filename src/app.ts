@@ -9,6 +9,8 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { AppError } from './errors.js';
 import { registerErrorHandling } from './http/error-handler.js';
+import { registerStrictJsonBodies } from './http/json-body.js';
+import { registerBodyTimeout } from './http/body-timeout.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { type Clock, systemClock } from './lib/clock.js';
@@ -67,6 +69,8 @@ export interface AppDeps {
    * every `intervalMs`); tests pass a ticker they fire by hand.
    */
   reminders?: { ticker?: ReminderTicker; intervalMs?: number };
+  /** How long a request may take to arrive whole (default 30 s); tests shorten it. */
+  requestTimeoutMs?: number;
   /** The built web app to serve; defaults to web/dist. */
   webDistDir?: string;
 }
@@ -86,9 +90,12 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     bodyLimit: BODY_LIMIT_BYTES,
     // Timeouts on purpose: a slow or stalled client can't hold a connection forever.
     connectionTimeout: 60_000,
-    requestTimeout: 30_000,
+    requestTimeout: deps.requestTimeoutMs ?? 30_000,
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
+    // Node checks requestTimeout and headersTimeout on a sweep, every 30 s unless told otherwise, so a
+    // slow request could live twice its limit; a 1 s sweep enforces them within a second.
+    http: { connectionsCheckingInterval: 1_000 },
     // Long enough that any malformed id reaches its route and gets that route's 404.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
   });
@@ -106,6 +113,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   });
 
   registerErrorHandling(app);
+  registerStrictJsonBodies(app);
+  registerBodyTimeout(app, deps.requestTimeoutMs ?? 30_000);
 
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false })

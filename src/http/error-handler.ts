@@ -21,16 +21,28 @@ const codeByStatus: Partial<Record<number, ErrorCode>> = {
   429: 'RATE_LIMITED',
 };
 
+/** At most this many problems are listed in a 400, each path and message at most MAX_TEXT characters. */
+const MAX_LISTED_ERRORS = 20;
+const MAX_TEXT = 300;
+const clipped = (text: string) => (text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text);
+
 function toAppError(error: FastifyError | Error): AppError | undefined {
   if (error instanceof AppError) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? 'body';
-    const errors: FieldError[] = error.validation.map((issue) => ({
-      path: issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || where,
-      message: issue.message ?? 'Invalid value',
+    // Capped, so a body built to fail in a hundred thousand places gets a short answer, not a longer one.
+    const errors: FieldError[] = error.validation.slice(0, MAX_LISTED_ERRORS).map((issue) => ({
+      path: clipped(issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || where),
+      message: clipped(issue.message ?? 'Invalid value'),
     }));
     const first = errors[0];
-    const detail = errors.length === 1 && first ? `${first.path}: ${first.message}` : 'Some fields are not valid';
+    const more = error.validation.length - errors.length;
+    const detail =
+      error.validation.length === 1 && first
+        ? `${first.path}: ${first.message}`
+        : more > 0
+          ? `Some fields are not valid (the first ${errors.length} are listed; ${more} more)`
+          : 'Some fields are not valid';
     return new AppError('VALIDATION_FAILED', 400, detail, { errors });
   }
   const status = 'statusCode' in error ? error.statusCode : undefined;
