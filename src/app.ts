@@ -26,6 +26,8 @@ import { ContactPhotoService } from './modules/contacts/contact-photo.service.js
 import { contactsRoutes } from './modules/contacts/contacts.routes.js';
 import { ContactsService } from './modules/contacts/contacts.service.js';
 import { trashRoutes } from './modules/contacts/trash.routes.js';
+import { twoFactorRoutes } from './modules/two-factor/two-factor.routes.js';
+import { TwoFactorService } from './modules/two-factor/two-factor.service.js';
 import { duplicatesRoutes } from './modules/imports/duplicates.routes.js';
 import { DuplicatesService } from './modules/imports/duplicates.service.js';
 import { exportRoutes } from './modules/imports/export.routes.js';
@@ -139,7 +141,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
 
   const mailer = deps.mailer ?? createMailer(config.mail, app.log);
   const outbox = new OutboxWorker({ db: deps.database.db, mailer, clock, logger: app.log, ...deps.outbox });
-  const auth = new AuthService({ db: deps.database.db, clock, config, mailQueue: outbox, logger: app.log });
+  const twoFactor = new TwoFactorService({ db: deps.database.db, clock, config, mailQueue: outbox, logger: app.log });
+  const auth = new AuthService({ db: deps.database.db, clock, config, mailQueue: outbox, logger: app.log, twoFactor });
   const users = new UsersService({ db: deps.database.db, clock, config });
   // Also what CardDAV's Basic auth checks (appPasswords.verify).
   const appPasswords = new AppPasswordsService({ db: deps.database.db, clock, config, logger: app.log });
@@ -152,8 +155,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
       ...(redis ? { redis: () => redis.ping() } : {}),
     },
   });
-  await app.register(authRoutes, { prefix: '/api/auth', auth, config });
+  await app.register(authRoutes, { prefix: '/api/auth', auth, twoFactor, config });
   await app.register(usersRoutes, { prefix: '/api/users', auth, users, authenticate });
+  await app.register(twoFactorRoutes, { prefix: '/api/users', twoFactor, authenticate, config });
   await app.register(appPasswordsRoutes, { prefix: '/api/users', appPasswords, authenticate });
   await app.register(defaultAvatarRoutes, { prefix: '/api/avatars' });
   const avatarStore = deps.avatarStore ?? createAvatarStore(config);

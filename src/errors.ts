@@ -6,6 +6,10 @@ export type ErrorCode =
   | 'EMAIL_TAKEN'
   | 'INVALID_CREDENTIALS'
   | 'EMAIL_NOT_VERIFIED'
+  | 'INVALID_CODE'
+  | 'TWO_FACTOR_ALREADY_ENABLED'
+  | 'TWO_FACTOR_NOT_ENABLED'
+  | 'TWO_FACTOR_SETUP_REQUIRED'
   | 'INVALID_TOKEN'
   | 'CONTACT_LIMIT_REACHED'
   | 'APP_PASSWORD_LIMIT'
@@ -26,6 +30,10 @@ const titles: Record<ErrorCode, string> = {
   EMAIL_TAKEN: 'Email already registered',
   INVALID_CREDENTIALS: 'Invalid credentials',
   EMAIL_NOT_VERIFIED: 'Email not verified',
+  INVALID_CODE: 'Invalid code',
+  TWO_FACTOR_ALREADY_ENABLED: 'Two-step sign-in already on',
+  TWO_FACTOR_NOT_ENABLED: 'Two-step sign-in not on',
+  TWO_FACTOR_SETUP_REQUIRED: 'Two-step sign-in setup required',
   INVALID_TOKEN: 'Invalid token',
   CONTACT_LIMIT_REACHED: 'Contact limit reached',
   APP_PASSWORD_LIMIT: 'App password limit reached',

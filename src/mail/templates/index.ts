@@ -3,13 +3,15 @@ import { createElement, type ReactElement } from 'react';
 import { BirthdayReminder, birthdayReminderHeaders, type BirthdayReminderProps, birthdayReminderSubject } from './birthday-reminder.js';
 import { PasswordChanged, passwordChangedSubject } from './password-changed.js';
 import { ResetPassword, resetPasswordSubject } from './reset-password.js';
+import { TwoFactorChanged, type TwoFactorChangedProps, twoFactorChangedSubject } from './two-factor-changed.js';
 import { VerifyEmail, verifyEmailSubject } from './verify-email.js';
 
 export type MailTemplate =
   | { template: 'verify-email'; props: { name: string; link: string } }
   | { template: 'reset-password'; props: { name: string; link: string; expiresInMinutes: number } }
   | { template: 'password-changed'; props: { name: string; changedAt: string } }
-  | { template: 'birthday-reminder'; props: BirthdayReminderProps };
+  | { template: 'birthday-reminder'; props: BirthdayReminderProps }
+  | { template: 'two-factor-changed'; props: TwoFactorChangedProps };
 
 export type MailTemplateName = MailTemplate['template'];
 
@@ -26,6 +28,7 @@ const templateNames: ReadonlySet<string> = new Set<MailTemplateName>([
   'reset-password',
   'password-changed',
   'birthday-reminder',
+  'two-factor-changed',
 ]);
 
 export function isMailTemplateName(name: string): name is MailTemplateName {
@@ -54,6 +57,8 @@ function compose(mail: MailTemplate): { subject: string; element: ReactElement; 
         element: createElement(BirthdayReminder, mail.props),
         headers: birthdayReminderHeaders(mail.props),
       };
+    case 'two-factor-changed':
+      return { subject: twoFactorChangedSubject(mail.props), element: createElement(TwoFactorChanged, mail.props) };
     default: {
       // Unreachable for typed callers; outbox rows come from the database, where anything can be.
       const unknown: never = mail;

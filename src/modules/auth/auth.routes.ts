@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { AppError } from '../../errors.js';
 import { problems } from '../../http/openapi-helpers.js';
+import { twoFactorChallengeSchema, twoFactorLoginBodySchema } from '../two-factor/two-factor.schemas.js';
+import type { TwoFactorService } from '../two-factor/two-factor.service.js';
 import { userSchema } from '../users/users.schemas.js';
 import {
   acceptedSchema,
@@ -21,12 +23,14 @@ export const REFRESH_COOKIE = 'kith_refresh';
 
 export interface AuthRoutesOptions {
   auth: AuthService;
+  /** For the second step's throttle: whose sign-in a two-step token belongs to. */
+  twoFactor: TwoFactorService;
   config: Pick<Config, 'appUrl' | 'tokens' | 'rateLimits'>;
 }
 
 const ACCEPTED = { message: 'If an account exists for that address, we have sent it an email.' };
 
-export async function authRoutes(fastify: FastifyInstance, { auth, config }: AuthRoutesOptions) {
+export async function authRoutes(fastify: FastifyInstance, { auth, twoFactor, config }: AuthRoutesOptions) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const tags = ['Accounts'];
   const window = config.rateLimits.windowSeconds * 1000;
@@ -43,6 +47,29 @@ export async function authRoutes(fastify: FastifyInstance, { auth, config }: Aut
       const result = await limiter(request);
       if (!result.isAllowed && result.isExceeded) {
         throw new AppError('RATE_LIMITED', 429, `Too many attempts for this address; try again in ${result.ttlInSeconds} s`, {
+          headers: { 'retry-after': String(result.ttlInSeconds) },
+        });
+      }
+    };
+  };
+
+  // The second step is counted per account (the challenge's user) like the password, so guessing
+  // codes over many tokens and addresses doesn't help either. An unknown or dead token has no
+  // account; the route answers it with a 401 and the per-client limit counts it.
+  const perChallengeAccount = (max: number) => {
+    const twoFactorUserOf = new WeakMap<FastifyRequest, string>();
+    const limiter = fastify.createRateLimit({
+      max,
+      timeWindow: window,
+      keyGenerator: (request) => `login-2fa:${twoFactorUserOf.get(request) ?? ''}`,
+    });
+    return async (request: FastifyRequest) => {
+      const userId = await twoFactor.challengeUserId((request.body as { twoFactorToken: string }).twoFactorToken);
+      if (!userId) return;
+      twoFactorUserOf.set(request, userId);
+      const result = await limiter(request);
+      if (!result.isAllowed && result.isExceeded) {
+        throw new AppError('RATE_LIMITED', 429, `Too many attempts for this account; try again in ${result.ttlInSeconds} s`, {
           headers: { 'retry-after': String(result.ttlInSeconds) },
         });
       }
@@ -115,12 +142,39 @@ export async function authRoutes(fastify: FastifyInstance, { auth, config }: Aut
       schema: {
         tags,
         summary: 'Sign in; the refresh token also arrives as an httpOnly cookie',
+        description:
+          'With two-step sign-in on, a correct password answers `TwoFactorChallenge` instead (no tokens, no cookie): ' +
+          'send its `twoFactorToken` with a code to POST /api/auth/login/two-factor.',
         body: loginBodySchema,
-        response: { 200: tokenPairSchema, ...problems(400, 401, 403, 429) },
+        response: { 200: z.union([tokenPairSchema, twoFactorChallengeSchema]), ...problems(400, 401, 403, 429) },
       },
     },
     async (request, reply) => {
-      const pair = await auth.login(request.body.email, request.body.password, { userAgent: request.headers['user-agent'] });
+      const result = await auth.login(request.body.email, request.body.password, { userAgent: request.headers['user-agent'] });
+      if ('twoFactorRequired' in result) return reply.header('cache-control', 'no-store').send(result);
+      return setRefreshCookie(reply, result.refreshToken).send(result);
+    },
+  );
+
+  app.post(
+    '/login/two-factor',
+    {
+      config: perClient(config.rateLimits.loginPerClient),
+      preHandler: perChallengeAccount(config.rateLimits.loginPerAccount),
+      schema: {
+        tags,
+        summary: 'Second step of a sign-in with two-step on: the token from /login and a code',
+        description:
+          'The code is the 6-digit code the authenticator app shows (one 30-second step of clock drift either way is ' +
+          'accepted) or an unused recovery code. Each code counts once. 401 `INVALID_CREDENTIALS` for a wrong or ' +
+          'already used code; after 5 wrong codes, or 5 minutes, the token is dead: 401 `INVALID_TOKEN`, sign in ' +
+          'again with the password. The refresh token also arrives as an httpOnly cookie.',
+        body: twoFactorLoginBodySchema,
+        response: { 200: tokenPairSchema, ...problems(400, 401, 429) },
+      },
+    },
+    async (request, reply) => {
+      const pair = await auth.loginWithCode(request.body.twoFactorToken, request.body.code);
       return setRefreshCookie(reply, pair.refreshToken).send(pair);
     },
   );

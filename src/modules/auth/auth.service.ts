@@ -11,6 +11,8 @@ import { deleteUserAppPasswords } from '../app-passwords/app-passwords.repositor
 import { findUserByEmail, findUserById, insertUser, updateUser } from '../users/users.repository.js';
 import { presentUser } from '../users/users.presenter.js';
 import type { User } from '../users/users.schemas.js';
+import type { TwoFactorChallenge } from '../two-factor/two-factor.schemas.js';
+import { type TwoFactorService, isTwoFactorEnabled } from '../two-factor/two-factor.service.js';
 import { readAccessToken, signAccessToken } from './access-tokens.js';
 import type { TokenPair } from './auth.schemas.js';
 import { claimEmailToken, insertEmailToken, invalidateEmailTokens } from './email-tokens.repository.js';
@@ -45,6 +47,8 @@ export interface AuthServiceDeps {
   /** Nudges the mail worker once a transaction that queued mail has committed. */
   mailQueue: { kick(): void };
   logger: FastifyBaseLogger;
+  /** Two-step sign-in: the second step after a correct password, when the account has it on. */
+  twoFactor: TwoFactorService;
 }
 
 export class AuthService {
@@ -83,7 +87,8 @@ export class AuthService {
     this.deps.mailQueue.kick();
   }
 
-  async login(email: string, password: string, context: SignInContext = {}): Promise<TokenPair> {
+  /** A token pair, or (with two-step sign-in on) the challenge that `loginWithCode` completes. */
+  async login(email: string, password: string, context: SignInContext = {}): Promise<TokenPair | TwoFactorChallenge> {
     const user = await findUserByEmail(this.deps.db, email);
     if (!user) {
       await burnPasswordCheck(password);
@@ -94,7 +99,14 @@ export class AuthService {
     if (!user.emailVerified) {
       throw new AppError('EMAIL_NOT_VERIFIED', 403, 'Confirm your email address first; we can send the link again');
     }
+    if (isTwoFactorEnabled(user)) return this.deps.twoFactor.startChallenge(user, context.userAgent);
     return this.startSession(user.id, context);
+  }
+
+  /** The second step of a sign-in with two-step on: the challenge token from `login` and a code. */
+  async loginWithCode(twoFactorToken: string, code: string): Promise<TokenPair> {
+    const { userId, userAgent } = await this.deps.twoFactor.completeChallenge(twoFactorToken, code);
+    return this.startSession(userId, { userAgent });
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {

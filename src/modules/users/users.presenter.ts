@@ -11,6 +11,7 @@ export function presentUser(row: UserRow, appUrl: string): User {
     avatarUrl: uploadedAvatarUrl(row.avatarUrl, appUrl) ?? defaultAvatarUrl(row, appUrl),
     timezone: row.timezone,
     region: row.region,
+    twoFactorEnabled: row.twoFactorEnabledAt !== null,
     createdAt: row.createdAt.toISOString(),
   };
 }

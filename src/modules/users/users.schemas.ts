@@ -42,6 +42,7 @@ export const userSchema = z
     avatarUrl: z.string(),
     timezone: z.string(),
     region: z.string().nullable(),
+    twoFactorEnabled: z.boolean().meta({ description: 'Whether signing in takes a code from an authenticator app too' }),
     createdAt: z.iso.datetime(),
   })
   .meta({ id: 'User' });
