@@ -21,6 +21,8 @@ import { AppPasswordsService } from './modules/app-passwords/app-passwords.servi
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { authenticateWith } from './modules/auth/authenticate.js';
+import { sessionsRoutes } from './modules/auth/sessions.routes.js';
+import { SessionsService } from './modules/auth/sessions.service.js';
 import { contactPhotoRoutes } from './modules/contacts/contact-photo.routes.js';
 import { ContactPhotoService } from './modules/contacts/contact-photo.service.js';
 import { contactsRoutes } from './modules/contacts/contacts.routes.js';
@@ -145,7 +147,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   const auth = new AuthService({ db: deps.database.db, clock, config, mailQueue: outbox, logger: app.log, twoFactor });
   const users = new UsersService({ db: deps.database.db, clock, config });
   // Also what CardDAV's Basic auth checks (appPasswords.verify).
-  const appPasswords = new AppPasswordsService({ db: deps.database.db, clock, config, logger: app.log });
+  const appPasswords = new AppPasswordsService({ db: deps.database.db, clock, config, mailQueue: outbox, logger: app.log });
   const authenticate = authenticateWith(auth);
 
   await app.register(healthRoutes, {
@@ -159,6 +161,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   await app.register(usersRoutes, { prefix: '/api/users', auth, users, authenticate });
   await app.register(twoFactorRoutes, { prefix: '/api/users', twoFactor, authenticate, config });
   await app.register(appPasswordsRoutes, { prefix: '/api/users', appPasswords, authenticate });
+  const sessions = new SessionsService({ db: deps.database.db, clock });
+  await app.register(sessionsRoutes, { prefix: '/api/users', sessions, authenticate });
   await app.register(defaultAvatarRoutes, { prefix: '/api/avatars' });
   const avatarStore = deps.avatarStore ?? createAvatarStore(config);
   const avatars = new AvatarService({ db: deps.database.db, clock, config, store: avatarStore, logger: app.log });

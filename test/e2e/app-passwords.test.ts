@@ -18,7 +18,13 @@ describe('app passwords in the profile, in Chromium', () => {
 
   beforeAll(async () => {
     [kith, browser] = await Promise.all([startKith(), launchBrowser()]);
-    service = new AppPasswordsService({ db: kith.database.db, clock: systemClock, config: kith.config, logger: kith.app.log });
+    service = new AppPasswordsService({
+      db: kith.database.db,
+      clock: systemClock,
+      config: kith.config,
+      mailQueue: { kick: () => undefined },
+      logger: kith.app.log,
+    });
   });
   afterAll(async () => {
     await service?.drain();

@@ -1,6 +1,8 @@
 import { render } from '@react-email/render';
 import { createElement, type ReactElement } from 'react';
+import { AppPasswordCreated, type AppPasswordCreatedProps, appPasswordCreatedSubject } from './app-password-created.js';
 import { BirthdayReminder, birthdayReminderHeaders, type BirthdayReminderProps, birthdayReminderSubject } from './birthday-reminder.js';
+import { NewSignIn, type NewSignInProps, newSignInSubject } from './new-sign-in.js';
 import { PasswordChanged, passwordChangedSubject } from './password-changed.js';
 import { ResetPassword, resetPasswordSubject } from './reset-password.js';
 import { TwoFactorChanged, type TwoFactorChangedProps, twoFactorChangedSubject } from './two-factor-changed.js';
@@ -11,7 +13,9 @@ export type MailTemplate =
   | { template: 'reset-password'; props: { name: string; link: string; expiresInMinutes: number } }
   | { template: 'password-changed'; props: { name: string; changedAt: string } }
   | { template: 'birthday-reminder'; props: BirthdayReminderProps }
-  | { template: 'two-factor-changed'; props: TwoFactorChangedProps };
+  | { template: 'two-factor-changed'; props: TwoFactorChangedProps }
+  | { template: 'new-sign-in'; props: NewSignInProps }
+  | { template: 'app-password-created'; props: AppPasswordCreatedProps };
 
 export type MailTemplateName = MailTemplate['template'];
 
@@ -29,6 +33,8 @@ const templateNames: ReadonlySet<string> = new Set<MailTemplateName>([
   'password-changed',
   'birthday-reminder',
   'two-factor-changed',
+  'new-sign-in',
+  'app-password-created',
 ]);
 
 export function isMailTemplateName(name: string): name is MailTemplateName {
@@ -59,6 +65,10 @@ function compose(mail: MailTemplate): { subject: string; element: ReactElement; 
       };
     case 'two-factor-changed':
       return { subject: twoFactorChangedSubject(mail.props), element: createElement(TwoFactorChanged, mail.props) };
+    case 'new-sign-in':
+      return { subject: newSignInSubject, element: createElement(NewSignIn, mail.props) };
+    case 'app-password-created':
+      return { subject: appPasswordCreatedSubject, element: createElement(AppPasswordCreated, mail.props) };
     default: {
       // Unreachable for typed callers; outbox rows come from the database, where anything can be.
       const unknown: never = mail;

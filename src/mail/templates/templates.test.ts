@@ -23,6 +23,24 @@ const samples: MailTemplate[] = [
       settingsUrl: 'https://kith.example/profile',
     },
   },
+  {
+    template: 'new-sign-in',
+    props: {
+      name: 'Olena Kovalenko',
+      signedInAt: '2026-11-25T18:40:00.000Z',
+      device: 'Chrome on Android',
+      securityUrl: 'https://kith.example/security',
+    },
+  },
+  {
+    template: 'app-password-created',
+    props: {
+      name: 'Olena Kovalenko',
+      passwordName: 'Olena’s phone',
+      createdAt: '2026-11-25T18:40:00.000Z',
+      securityUrl: 'https://kith.example/security',
+    },
+  },
 ];
 
 describe('renderMail', () => {
@@ -113,6 +131,31 @@ describe('renderMail', () => {
     expect(today.subject).toBe('Today: Ada’s birthday · Kith');
     expect(today.text).toContain('Today, it is the birthday of:');
     expect(tomorrow.subject).toBe('Tomorrow, Sunday 28 March: Ada’s birthday · Kith');
+  });
+
+  it('tells of a sign-in from a new device: when, which device, and what to do if it was not them', async () => {
+    const { subject, html, text } = await renderMail(samples[4]!);
+
+    expect(subject).toBe('New sign-in to your Kith account');
+    expect(text).toContain('Device: Chrome on Android');
+    expect(text).toContain('When: 25 November 2026 at 18:40 UTC');
+    expect(text).toMatch(/if this wasn't you, change your password right away/i);
+    expect(text).toMatch(/sign out any you don't recognise/);
+    expect(text.split('\n')).toContain('https://kith.example/security');
+    expect(html).toContain('href="https://kith.example/security"');
+    expect(html).toContain('Review your devices');
+  });
+
+  it('tells of a new app password by name and time, with what to do if it was not them', async () => {
+    const sample = samples[5] as Extract<MailTemplate, { template: 'app-password-created' }>;
+    const { subject, html, text } = await renderMail({ ...sample, props: { ...sample.props, passwordName: 'Phone <b>&</b>' } });
+
+    expect(subject).toBe('App password created for your Kith account');
+    expect(text).toContain('A new app password named Phone <b>&</b> was created for your Kith account on 25 November 2026 at 18:40 UTC.');
+    expect(text).toMatch(/if this wasn't you, revoke it and change your password/i);
+    expect(text.split('\n')).toContain('https://kith.example/security');
+    expect(html).toContain('Phone &lt;b&gt;&amp;&lt;/b&gt;');
+    expect(html).not.toContain('<b>&</b>');
   });
 
   it('refuses a template it does not know', async () => {

@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.js';
 import type { AppPasswordRow } from '../../db/schema.js';
 import { AppError, notFound, unauthorized } from '../../errors.js';
 import { type Clock, addSeconds } from '../../lib/clock.js';
+import { enqueueMail } from '../../mail/outbox.repository.js';
 import { generateAppPasswordSecret, hashAppPasswordSecret } from './app-password-secret.js';
 import {
   countAppPasswords,
@@ -35,6 +36,8 @@ export interface AppPasswordsServiceDeps {
   db: Db;
   clock: Clock;
   config: Pick<Config, 'appUrl'>;
+  /** Nudges the mail worker once a transaction that queued mail has committed. */
+  mailQueue: { kick(): void };
   logger: FastifyBaseLogger;
 }
 
@@ -49,9 +52,13 @@ export class AppPasswordsService {
     return { items: rows.map(presentAppPassword) };
   }
 
-  /** A new app password; the answer is the only place its secret ever appears. */
-  async create(user: { id: string; email: string }, name: string): Promise<CreatedAppPassword> {
+  /**
+   * A new app password; the answer is the only place its secret ever appears. The owner is told by
+   * email (name and time, never the secret), so one made by someone else doesn't go unnoticed.
+   */
+  async create(user: { id: string; email: string; name: string }, name: string): Promise<CreatedAppPassword> {
     const password = generateAppPasswordSecret();
+    const now = this.deps.clock.now();
     const row = await this.deps.db.transaction(async (tx) => {
       if (!(await lockUser(tx, user.id))) throw unauthorized('This account no longer exists');
       if ((await countAppPasswords(tx, user.id)) >= MAX_APP_PASSWORDS_PER_USER) {
@@ -61,13 +68,20 @@ export class AppPasswordsService {
           `You can have at most ${MAX_APP_PASSWORDS_PER_USER} app passwords; revoke one you no longer use`,
         );
       }
-      return insertAppPassword(tx, {
-        userId: user.id,
-        name,
-        secretHash: hashAppPasswordSecret(password),
-        now: this.deps.clock.now(),
-      });
+      const inserted = await insertAppPassword(tx, { userId: user.id, name, secretHash: hashAppPasswordSecret(password), now });
+      const securityUrl = `${this.deps.config.appUrl}/security`;
+      await enqueueMail(
+        tx,
+        user.email,
+        {
+          template: 'app-password-created',
+          props: { name: user.name, passwordName: inserted.name, createdAt: inserted.createdAt.toISOString(), securityUrl },
+        },
+        now,
+      );
+      return inserted;
     });
+    this.deps.mailQueue.kick();
     return {
       ...presentAppPassword(row),
       password,

@@ -12,7 +12,13 @@ let t: TestApp;
 let service: AppPasswordsService;
 beforeAll(async () => {
   t = await createTestApp();
-  service = new AppPasswordsService({ db: t.database.db, clock: t.clock, config: t.config, logger: t.app.log });
+  service = new AppPasswordsService({
+    db: t.database.db,
+    clock: t.clock,
+    config: t.config,
+    mailQueue: { kick: () => undefined },
+    logger: t.app.log,
+  });
 });
 afterAll(async () => {
   await service?.drain();

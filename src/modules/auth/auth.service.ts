@@ -16,18 +16,24 @@ import { type TwoFactorService, isTwoFactorEnabled } from '../two-factor/two-fac
 import { readAccessToken, signAccessToken } from './access-tokens.js';
 import type { TokenPair } from './auth.schemas.js';
 import { claimEmailToken, insertEmailToken, invalidateEmailTokens } from './email-tokens.repository.js';
+import { deviceName, isNewDevice, storableUserAgent } from './device-name.js';
 import { burnPasswordCheck, hashPassword, isCommonPassword, verifyPassword } from './passwords.js';
 import {
   createSessionWithRefreshToken,
   extendSession,
   findLiveSession,
+  findLiveSessionOfUser,
   findRefreshTokenSession,
-  findUserOfLiveSession,
   insertRefreshToken,
+  listSessionUserAgents,
   revokeSession,
   revokeUserSessions,
   spendRefreshToken,
+  touchSession,
 } from './sessions.repository.js';
+
+/** A session's lastUsedAt is kept to the minute: finer would mean a write on every request. */
+const LAST_USED_RESOLUTION_SECONDS = 60;
 
 /** Who is calling, as established from a live session. */
 export interface Principal {
@@ -124,7 +130,7 @@ export class AuthService {
       }
       const session = await findLiveSession(tx, sessionId, now);
       if (!session) return {};
-      await extendSession(tx, session.id, this.sessionExpiry(now));
+      await extendSession(tx, session.id, this.sessionExpiry(now), now);
       await insertRefreshToken(tx, { sessionId: session.id, tokenHash: hashToken(next), now });
       return { session };
     });
@@ -199,25 +205,67 @@ export class AuthService {
     const now = this.now();
     const claims = readAccessToken(accessToken, this.deps.config.jwt.secret, now);
     if (!claims) throw unauthorized('The access token is invalid or expired');
-    const user = await findUserOfLiveSession(this.deps.db, claims.userId, claims.sessionId, now);
-    if (!user) throw unauthorized('This session has ended; sign in again');
-    return { user, sessionId: claims.sessionId };
+    const found = await findLiveSessionOfUser(this.deps.db, claims.userId, claims.sessionId, now);
+    if (!found) throw unauthorized('This session has ended; sign in again');
+    const staleBefore = addSeconds(now, -LAST_USED_RESOLUTION_SECONDS);
+    if (!found.lastUsedAt || found.lastUsedAt < staleBefore) {
+      await this.recordUse({ userId: claims.userId, sessionId: claims.sessionId, now, staleBefore });
+    }
+    return { user: found.user, sessionId: claims.sessionId };
+  }
+
+  /** At most once a minute per session; a failure to record it is logged, never the request's failure. */
+  private async recordUse(values: { userId: string; sessionId: string; now: Date; staleBefore: Date }): Promise<void> {
+    try {
+      await touchSession(this.deps.db, values);
+    } catch (error) {
+      this.deps.logger.warn({ err: error, sessionId: values.sessionId }, 'could not record a session use');
+    }
   }
 
   async getUser(userId: string): Promise<UserRow | undefined> {
     return findUserById(this.deps.db, userId);
   }
 
-  private async startSession(userId: string, _context: SignInContext): Promise<TokenPair> {
+  /**
+   * Starts a session for a user whose sign-in is complete. A sign-in from a device none of the
+   * user's earlier sessions had (see isNewDevice) also queues the "New sign-in" email, in the same
+   * transaction; the usual sign-in, from a known device, stays one statement.
+   */
+  private async startSession(userId: string, context: SignInContext): Promise<TokenPair> {
     const now = this.now();
     const refreshToken = generateToken();
-    const sessionId = await createSessionWithRefreshToken(this.deps.db, {
-      userId,
-      tokenHash: hashToken(refreshToken),
-      now,
-      expiresAt: this.sessionExpiry(now),
-    });
+    const userAgent = storableUserAgent(context.userAgent);
+    const values = { userId, tokenHash: hashToken(refreshToken), now, expiresAt: this.sessionExpiry(now), userAgent };
+    // Read before the session exists, so the new one is not its own precedent. Two sign-ins from one
+    // new device at the same moment may both be told about; neither goes untold.
+    const newDevice = isNewDevice(userAgent, await listSessionUserAgents(this.deps.db, userId));
+    let sessionId: string;
+    if (newDevice) {
+      sessionId = await this.deps.db.transaction(async (tx) => {
+        const id = await createSessionWithRefreshToken(tx, values);
+        const user = await findUserById(tx, userId);
+        if (user) await this.sendNewSignIn(tx, user, userAgent, now);
+        return id;
+      });
+      this.deps.mailQueue.kick();
+    } else {
+      sessionId = await createSessionWithRefreshToken(this.deps.db, values);
+    }
     return this.tokenPair(userId, sessionId, refreshToken, now);
+  }
+
+  private async sendNewSignIn(tx: Executor, user: UserRow, userAgent: string | null, now: Date): Promise<void> {
+    const mail: MailTemplate = {
+      template: 'new-sign-in',
+      props: {
+        name: user.name,
+        signedInAt: now.toISOString(),
+        device: deviceName(userAgent),
+        securityUrl: `${this.deps.config.appUrl}/security`,
+      },
+    };
+    await enqueueMail(tx, user.email, mail, now);
   }
 
   private tokenPair(userId: string, sessionId: string, refreshToken: string, now: Date): TokenPair {
