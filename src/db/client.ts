@@ -37,6 +37,13 @@ export function openPostgres(url: string, poolSize = 10): Database {
   // An idle client that loses its connection emits 'error' on the pool; without a listener that
   // would crash the process. The next query simply gets a fresh connection.
   pool.on('error', () => undefined);
+  // The pool listens only while a client is idle. A client checked out for a transaction when the
+  // server goes away (a restart sends FATAL 57P01 to every connection) would emit an unheard
+  // 'error' and bring the process down. Its query fails on its own, and pg-pool discards a client
+  // that is no longer queryable when it is released, so a listener is all it takes.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable, loggableError } from '../db/unavailable.js';
 import { AppError, type ErrorCode, type FieldError, toProblem } from '../errors.js';
 
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
@@ -53,16 +54,31 @@ function toAppError(error: FastifyError | Error): AppError | undefined {
   return undefined;
 }
 
+const databaseUnavailable = () =>
+  new AppError('SERVICE_UNAVAILABLE', 503, 'The database is not available right now; try again in a few seconds', {
+    headers: { 'retry-after': '5' },
+  });
+
 /** Turns every error into RFC 9457 problem+json; anything unexpected becomes a generic 500. */
 export function registerErrorHandling(app: FastifyInstance): void {
+  // One line per outage (at most one a minute while it lasts), not one per failed query.
+  let unavailableLoggedAt = -Infinity;
+
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const known = toAppError(error);
     if (known) {
-      if (known.status >= 500) request.log.error({ err: error }, known.detail);
+      if (known.status >= 500) request.log.error({ err: loggableError(error) }, known.detail);
       return sendProblem(reply, known);
     }
+    if (isDatabaseUnavailable(error)) {
+      if (performance.now() - unavailableLoggedAt > 60_000) {
+        unavailableLoggedAt = performance.now();
+        request.log.error({ err: loggableError(error) }, 'database unavailable');
+      }
+      return sendProblem(reply, databaseUnavailable());
+    }
     // The details stay in the log, tied to the request id; the client learns only that it failed.
-    request.log.error({ err: error }, 'unhandled error');
+    request.log.error({ err: loggableError(error) }, 'unhandled error');
     return sendProblem(
       reply,
       new AppError('INTERNAL_ERROR', 500, `Something went wrong on our side (request ${request.id})`),
