@@ -41,6 +41,10 @@ const samples: MailTemplate[] = [
       securityUrl: 'https://kith.example/security',
     },
   },
+  {
+    template: 'two-factor-changed',
+    props: { name: 'Olena Kovalenko', enabled: true, changedAt: '2026-11-25T18:40:00.000Z', securityUrl: 'https://kith.example/security' },
+  },
 ];
 
 describe('renderMail', () => {
@@ -156,6 +160,23 @@ describe('renderMail', () => {
     expect(text.split('\n')).toContain('https://kith.example/security');
     expect(html).toContain('Phone &lt;b&gt;&amp;&lt;/b&gt;');
     expect(html).not.toContain('<b>&</b>');
+  });
+
+  it('tells when two-step sign-in was turned on or off, and what to do if it was not them', async () => {
+    const sample = samples[6] as Extract<MailTemplate, { template: 'two-factor-changed' }>;
+    const on = await renderMail(sample);
+    const off = await renderMail({ ...sample, props: { ...sample.props, enabled: false } });
+
+    expect(on.subject).toBe('Two-step sign-in turned on for your Kith account');
+    expect(on.text).toContain('Two-step sign-in was turned on for your Kith account on 25 November 2026 at 18:40 UTC.');
+    expect(on.text).toMatch(/recovery codes somewhere safe/);
+    expect(off.subject).toBe('Two-step sign-in turned off for your Kith account');
+    expect(off.text).toContain('Signing in now takes only your password.');
+    for (const { text, html } of [on, off]) {
+      expect(text).toMatch(/if this wasn't you, someone knows your password/i);
+      expect(text.split('\n')).toContain('https://kith.example/security');
+      expect(html).toContain('href="https://kith.example/security"');
+    }
   });
 
   it('refuses a template it does not know', async () => {

@@ -1,3 +1,4 @@
+import { formatUtcTime } from './format-time.js';
 import { ActionLink, Greeting, Layout, Paragraph } from './layout.js';
 
 export interface TwoFactorChangedProps {
@@ -22,7 +23,7 @@ export function TwoFactorChanged({ name, enabled, changedAt, securityUrl }: TwoF
       {enabled ? (
         <>
           <Paragraph>
-            Two-step sign-in was turned on for your Kith account on {formatTime(changedAt)}. From now on, signing in
+            Two-step sign-in was turned on for your Kith account on {formatUtcTime(changedAt)}. From now on, signing in
             takes your password and a code from your authenticator app.
           </Paragraph>
           <Paragraph>
@@ -31,7 +32,7 @@ export function TwoFactorChanged({ name, enabled, changedAt, securityUrl }: TwoF
         </>
       ) : (
         <Paragraph>
-          Two-step sign-in was turned off for your Kith account on {formatTime(changedAt)}. Signing in now takes only
+          Two-step sign-in was turned off for your Kith account on {formatUtcTime(changedAt)}. Signing in now takes only
           your password.
         </Paragraph>
       )}
@@ -45,10 +46,3 @@ export function TwoFactorChanged({ name, enabled, changedAt, securityUrl }: TwoF
   );
 }
 
-// The recipient's time zone isn't known here, so the time is given in UTC and says so.
-function formatTime(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  const formatted = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
-  return `${formatted.format(date)} UTC`;
-}

@@ -20,9 +20,10 @@ describe('register', () => {
       emailVerified: false,
       timezone: 'UTC',
       region: null,
+      twoFactorEnabled: false,
     });
     expect(Object.keys(user).sort()).toEqual(
-      ['avatarUrl', 'createdAt', 'email', 'emailVerified', 'id', 'name', 'region', 'timezone'].sort(),
+      ['avatarUrl', 'createdAt', 'email', 'emailVerified', 'id', 'name', 'region', 'timezone', 'twoFactorEnabled'].sort(),
     );
     expect(user.avatarUrl).toMatch(/^http:\/\/kith\.test\/api\/avatars\/initials\//);
     expect(response.body).not.toMatch(/argon2|password/i);
