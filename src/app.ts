@@ -11,6 +11,7 @@ import { AppError } from './errors.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerStrictJsonBodies } from './http/json-body.js';
 import { registerBodyTimeout } from './http/body-timeout.js';
+import { isDraining, registerDrain } from './http/drain.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { type Clock, systemClock } from './lib/clock.js';
@@ -96,7 +97,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     connectionTimeout: 60_000,
     requestTimeout: deps.requestTimeoutMs ?? 30_000,
     keepAliveTimeout: 72_000,
-    return503OnClosing: true,
+    return503OnClosing: false,
+    forceCloseConnections: false,
     // Node checks requestTimeout and headersTimeout on a sweep, every 30 s unless told otherwise, so a
     // slow request could live twice its limit; a 1 s sweep enforces them within a second.
     http: { connectionsCheckingInterval: 1_000 },
@@ -105,15 +107,11 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  // While closing, answers to requests already in flight ask the client to drop the connection, so
-  // a keep-alive socket can't hold the shutdown open until its idle timeout.
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
+  // While closing, every request that reaches an open socket is answered, with `Connection: close`
+  // (Fastify adds it), so a keep-alive client leaves instead of being reset (see http/drain.ts).
+  registerDrain(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (closing) reply.header('connection', 'close');
   });
 
   registerErrorHandling(app);
@@ -153,6 +151,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   await app.register(healthRoutes, {
     prefix: '/api',
     checks: {
+      accepting: async () => {
+        if (isDraining(app)) throw new Error('shutting down');
+      },
       database: () => deps.database.ping(),
       ...(redis ? { redis: () => redis.ping() } : {}),
     },

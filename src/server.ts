@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { openDatabase } from './db/client.js';
+import { drainAndClose } from './http/drain.js';
 
 // Process entry: read config, open the database, migrate, listen, and close gracefully.
 loadDotEnv();
@@ -23,8 +24,9 @@ const app = await buildApp(config, { database });
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'closing after an unexpected error');
   else app.log.info({ signal }, 'closing');
-  // In-flight requests finish and new ones get 503; then the mail worker stops and the database closes.
-  await app.close();
+  // No new connections; every request on an open socket is answered (Connection: close) for up to
+  // 5 s, then the mail worker stops and the database closes.
+  await drainAndClose(app, 5_000);
   app.log.info('requests drained and mail worker stopped');
   await database.close();
   app.log.info('database closed');
