@@ -10,7 +10,7 @@ import { expectHeading, expectNoProblems, fitsWidth, signIn } from './ui.js';
 
 const SECRET_SHAPE = /^[a-z2-9]{7}(-[a-z2-9]{7}){3}$/;
 
-describe('app passwords in the profile, in Chromium', () => {
+describe('app passwords on the Sign-in & security page, in Chromium', () => {
   let kith: RunningKith;
   let browser: Browser;
   // What CardDAV's Basic auth will ask: does this email and password sign in?
@@ -32,9 +32,12 @@ describe('app passwords in the profile, in Chromium', () => {
     await kith?.close();
   });
 
-  const openProfile = async (page: Page) => {
+  // Profile, then its Sign-in & security link: where the app passwords live, beside the devices.
+  const openSecurity = async (page: Page) => {
     await page.getByRole('link', { name: 'Profile' }).click();
     await expectHeading(page, 'Profile');
+    await page.getByRole('link', { name: 'Sign-in & security' }).click();
+    await expectHeading(page, 'Sign-in & security');
     await page.getByRole('heading', { name: 'Phones and computers' }).waitFor();
     await page.getByText('None yet.').waitFor();
   };
@@ -47,7 +50,7 @@ describe('app passwords in the profile, in Chromium', () => {
     const { page, context, problems } = await openPage(browser, kith.url);
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: kith.url });
     await signIn(page, account);
-    await openProfile(page);
+    await openSecurity(page);
 
     // By keyboard: type a name, Enter; the focus lands on the new password's panel.
     await page.getByLabel('Name of the device').fill('Ada’s iPhone');
@@ -74,7 +77,7 @@ describe('app passwords in the profile, in Chromium', () => {
     await page.getByRole('button', { name: 'Done, hide the password' }).click();
     await panel(page).waitFor({ state: 'detached' });
     await page.reload();
-    await expectHeading(page, 'Profile');
+    await expectHeading(page, 'Sign-in & security');
     await row.waitFor();
     expect(await page.content()).not.toContain(password);
 
@@ -105,7 +108,7 @@ describe('app passwords in the profile, in Chromium', () => {
     // A browser that offers no clipboard API to the page.
     await context.addInitScript(() => Object.defineProperty(navigator, 'clipboard', { value: undefined }));
     await signIn(page, account);
-    await openProfile(page);
+    await openSecurity(page);
     await page.getByLabel('Name of the device').fill('Work laptop (Thunderbird)');
     await page.getByRole('button', { name: 'Create app password' }).click();
     await panel(page).waitFor();

@@ -3,7 +3,6 @@ import { useMe } from '../api/queries.js';
 import { Loading } from '../components/loading.js';
 import { PageHeader } from '../components/page-header.js';
 import { QueryError } from '../components/query-error.js';
-import { AppPasswordsSection } from './app-passwords-section.js';
 import { AvatarSection } from './avatar-section.js';
 import { BirthdayCalendarSection } from './birthday-calendar-section.js';
 import { PasswordSection } from './password-section.js';
@@ -28,7 +27,6 @@ export function ProfilePage() {
           <PasswordSection />
           <BirthdayCalendarSection />
           <RemindersSection timeZone={me.data.timezone} />
-          <AppPasswordsSection />
         </>
       ) : null}
     </div>

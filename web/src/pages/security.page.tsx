@@ -3,6 +3,8 @@ import { useMe } from '../api/queries.js';
 import { Loading } from '../components/loading.js';
 import { PageHeader } from '../components/page-header.js';
 import { QueryError } from '../components/query-error.js';
+import { AppPasswordsSection } from './app-passwords-section.js';
+import { DevicesSection } from './devices-section.js';
 
 /**
  * Sign-in and security: where the account is signed in (devices and app passwords), two-step
@@ -15,7 +17,13 @@ export function SecurityPage() {
       <PageHeader title="Sign-in & security" lead={<Link to="/profile">Back to your profile</Link>} />
       {me.isPending ? <Loading label="Loading your account…" /> : null}
       {me.isError ? <QueryError error={me.error} retry={me.refetch} what="your account" /> : null}
-      {me.data ? <>{/* sections: devices, two-step sign-in, email address, leaving Kith */}</> : null}
+      {me.data ? (
+        <>
+          <DevicesSection />
+          <AppPasswordsSection />
+          {/* sections: two-step sign-in, email address, leaving Kith */}
+        </>
+      ) : null}
     </div>
   );
 }
