@@ -5,6 +5,7 @@ import { PageHeader } from '../components/page-header.js';
 import { QueryError } from '../components/query-error.js';
 import { AppPasswordsSection } from './app-passwords-section.js';
 import { DevicesSection } from './devices-section.js';
+import { TwoFactorSection } from './two-factor-section.js';
 
 /**
  * Sign-in and security: where the account is signed in (devices and app passwords), two-step
@@ -21,7 +22,8 @@ export function SecurityPage() {
         <>
           <DevicesSection />
           <AppPasswordsSection />
-          {/* sections: two-step sign-in, email address, leaving Kith */}
+          <TwoFactorSection user={me.data} />
+          {/* sections: email address, leaving Kith */}
         </>
       ) : null}
     </div>

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { loginBodySchema } from '../../../src/modules/auth/auth.schemas.js';
 import { ApiError } from '../api/api-error.js';
-import { signIn } from '../api/auth.api.js';
+import { type TwoFactorChallenge, signIn } from '../api/auth.api.js';
 import { useAuth } from '../auth/auth-context.js';
 import type { FromState } from '../auth/route-guards.js';
 import { PageHeader } from '../components/page-header.js';
@@ -11,6 +11,7 @@ import { PasswordField, ShowPasswords, TextField } from '../forms/fields.js';
 import { FormError, Notice, SubmitButton } from '../forms/form-alert.js';
 import { useZodForm } from '../forms/use-zod-form.js';
 import { ResendVerificationForm } from './resend-verification.form.js';
+import { TwoFactorSignIn } from './two-factor-sign-in.js';
 
 export interface SignInState extends FromState {
   email?: string;
@@ -22,6 +23,9 @@ export function SignInPage() {
   const state = (useLocation().state as SignInState | null) ?? {};
   const { notice, clearNotice } = useAuth();
   const [shown, setShown] = useState(false);
+  // Set when the password was right and the account has two-step sign-in on.
+  const [challenge, setChallenge] = useState<TwoFactorChallenge>();
+  const [restartMessage, setRestartMessage] = useState<string>();
   const form = useZodForm({
     schema: loginBodySchema,
     initial: { email: state.email ?? '', password: '' },
@@ -29,12 +33,33 @@ export function SignInPage() {
   });
   const mutation = useMutation({
     mutationFn: signIn,
-    onMutate: clearNotice,
+    onMutate: () => {
+      clearNotice();
+      setRestartMessage(undefined);
+    },
+    onSuccess: (answer) => setChallenge(answer),
     // Once signed in, <SignedOutOnly> takes the person back to where they were going.
     onError: form.showServerErrors,
   });
   const notVerified = mutation.error instanceof ApiError && mutation.error.code === 'EMAIL_NOT_VERIFIED';
-  const message = state.message ?? notice;
+  const message = restartMessage ?? state.message ?? notice;
+
+  if (challenge) {
+    return (
+      <div className="card narrow">
+        <PageHeader title="Sign in" />
+        <TwoFactorSignIn
+          challenge={challenge}
+          onRestart={(reason) => {
+            setChallenge(undefined);
+            setRestartMessage(reason);
+            mutation.reset();
+            form.reset({ email: form.values.email, password: '' });
+          }}
+        />
+      </div>
+    );
+  }
 
   return (
     <div className="card narrow">
