@@ -118,6 +118,24 @@ describe('the sessions list', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('describes the three session routes, their answers and problems', async () => {
+    const doc = (await t.app.inject('/openapi.json')).json();
+    const list = doc.paths['/api/users/me/sessions']?.get;
+    const one = doc.paths['/api/users/me/sessions/{id}']?.delete;
+    const others = doc.paths['/api/users/me/sessions/sign-out-others']?.post;
+    for (const operation of [list, one, others]) {
+      expect(operation.security).toEqual([{ bearerAuth: [] }]);
+      expect(operation.responses).toHaveProperty('401');
+    }
+    expect(Object.keys(one.responses).sort()).toEqual(['204', '401', '404']);
+    expect(Object.keys(others.responses).sort()).toEqual(['204', '401']);
+    expect(Object.keys(doc.components.schemas.Session.properties).sort()).toEqual(
+      ['createdAt', 'current', 'device', 'id', 'lastUsedAt', 'userAgent'],
+    );
+  });
+});
+
 describe('lastUsedAt', () => {
   it('moves at most once a minute per session, and on every refresh', async () => {
     const account = await registerVerified(t.app, t.smtp);
