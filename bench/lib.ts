@@ -3,7 +3,6 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import autocannon from 'autocannon';
 
 /** Every child the benchmark started; all of them are stopped on the way out, whatever happened. */
 const children = new Set<ChildProcess>();
@@ -124,57 +123,56 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
-export interface LoadResult {
-  name: string;
-  connections: number;
-  reqPerSec: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  /** Connection errors and timeouts. */
-  errors: number;
-  /** Non-2xx answers by status, e.g. "409×3". */
-  statuses: string;
-  /** The server's CPU time per completed request, in milliseconds (all its threads). */
-  cpuMsPerRequest: number | undefined;
+/** The resident set size of a process in bytes (VmRSS in /proc/<pid>/status), undefined once it is gone. */
+export function rssBytes(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-export type LoadOptions = Omit<autocannon.Options, 'url' | 'warmup'> & {
-  connections: number;
-  /** Seconds of the same load before measuring, not counted. */
-  warmup?: number;
-  /** The server process, to measure its CPU time per request. */
-  serverPid?: number;
-};
+/**
+ * Samples a process's RSS every `intervalMs` from when it is made; `mark()` starts a new window
+ * and returns the peak of the one before, `peak` is the highest sample of all.
+ */
+export class RssSampler {
+  peak = 0;
+  private windowPeak = 0;
+  private readonly timer: NodeJS.Timeout;
 
-/** One autocannon run against `baseUrl`. Latency percentiles cover 2xx answers only. */
-export async function load(name: string, baseUrl: string, options: LoadOptions): Promise<LoadResult> {
-  const { warmup, serverPid, ...rest } = options;
-  const settings = { timeout: 10, ...rest, url: baseUrl };
-  if (warmup) await autocannon({ ...settings, duration: warmup });
-  const cpuBefore = cpuSeconds(serverPid);
-  const result = await autocannon(settings);
-  const cpuAfter = cpuSeconds(serverPid);
-  const statuses = Object.entries(result.statusCodeStats)
-    .filter(([status]) => !status.startsWith('2'))
-    .map(([status, { count }]) => `${status}×${count}`)
-    .join(' ');
-  return {
-    name,
-    connections: options.connections,
-    // Completed requests over the measured time, rather than the mean of per-second samples.
-    reqPerSec: result.requests.total / Math.max(result.duration, 1e-9),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    statuses,
-    cpuMsPerRequest:
-      cpuBefore === undefined || cpuAfter === undefined || result.requests.total === 0
-        ? undefined
-        : ((cpuAfter - cpuBefore) * 1000) / result.requests.total,
-  };
+  constructor(
+    private readonly pid: number | undefined,
+    intervalMs = 250,
+  ) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    this.timer.unref();
+  }
+
+  /** Takes a sample now and returns it (bytes), 0 when the process is gone. */
+  sample(): number {
+    const rss = rssBytes(this.pid) ?? 0;
+    this.peak = Math.max(this.peak, rss);
+    this.windowPeak = Math.max(this.windowPeak, rss);
+    return rss;
+  }
+
+  /** The peak since the previous mark (or since the start), then a new window begins. */
+  mark(): number {
+    const peak = Math.max(this.windowPeak, this.sample());
+    this.windowPeak = 0;
+    return peak;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
 }
+
+export const mib = (bytes: number) => bytes / 2 ** 20;
 
 /** A plain-text table with right-aligned numbers, also valid Markdown. */
 export function table(header: string[], rows: (string | number)[][]): string {
