@@ -17,6 +17,9 @@ import { registerSecurityHeaders } from './http/security-headers.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { OutboxWorker } from './mail/outbox.worker.js';
+import { accountRoutes, confirmEmailRoutes } from './modules/account/account.routes.js';
+import { AccountService } from './modules/account/account.service.js';
+import { EmailChangeService } from './modules/account/email-change.service.js';
 import { appPasswordsRoutes } from './modules/app-passwords/app-passwords.routes.js';
 import { AppPasswordsService } from './modules/app-passwords/app-passwords.service.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -194,6 +197,11 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   const reminders = new RemindersService({ db, clock, scheduler: reminderScheduler, tokens: unsubscribeTokens });
   await app.register(reminderSettingsRoutes, { prefix: '/api/users', reminders, authenticate });
   await app.register(unsubscribeRoutes, { reminders });
+  // Changing the email address, taking the data along, deleting the account.
+  const emailChange = new EmailChangeService({ db, clock, config, mailQueue: outbox });
+  await app.register(confirmEmailRoutes, { prefix: '/api/auth', emailChange, config });
+  const account = new AccountService({ db, clock, config, pictures, reminders, twoFactor, mailQueue: outbox, logger: app.log });
+  await app.register(accountRoutes, { prefix: '/api/users', account, emailChange, authenticate, clock, config });
   await app.register(exportRoutes, { prefix: '/api/contacts', exports: new ExportService({ db, appUrl: config.appUrl }), authenticate, clock });
   const duplicates = new DuplicatesService({ db, clock, appUrl: config.appUrl });
   await app.register(duplicatesRoutes, { prefix: '/api/contacts', duplicates, authenticate });

@@ -1,8 +1,11 @@
 import { render } from '@react-email/render';
 import { createElement, type ReactElement } from 'react';
 import { AppPasswordCreated, type AppPasswordCreatedProps, appPasswordCreatedSubject } from './app-password-created.js';
+import { AccountDeleted, type AccountDeletedProps, accountDeletedSubject } from './account-deleted.js';
 import { BirthdayReminder, birthdayReminderHeaders, type BirthdayReminderProps, birthdayReminderSubject } from './birthday-reminder.js';
 import { NewSignIn, type NewSignInProps, newSignInSubject } from './new-sign-in.js';
+import { EmailChange, type EmailChangeProps, emailChangeSubject } from './email-change.js';
+import { EmailChanged, type EmailChangedProps, emailChangedSubject } from './email-changed.js';
 import { PasswordChanged, passwordChangedSubject } from './password-changed.js';
 import { ResetPassword, resetPasswordSubject } from './reset-password.js';
 import { TwoFactorChanged, type TwoFactorChangedProps, twoFactorChangedSubject } from './two-factor-changed.js';
@@ -12,6 +15,9 @@ export type MailTemplate =
   | { template: 'verify-email'; props: { name: string; link: string } }
   | { template: 'reset-password'; props: { name: string; link: string; expiresInMinutes: number } }
   | { template: 'password-changed'; props: { name: string; changedAt: string } }
+  | { template: 'email-change'; props: EmailChangeProps }
+  | { template: 'email-changed'; props: EmailChangedProps }
+  | { template: 'account-deleted'; props: AccountDeletedProps }
   | { template: 'birthday-reminder'; props: BirthdayReminderProps }
   | { template: 'two-factor-changed'; props: TwoFactorChangedProps }
   | { template: 'new-sign-in'; props: NewSignInProps }
@@ -31,6 +37,9 @@ const templateNames: ReadonlySet<string> = new Set<MailTemplateName>([
   'verify-email',
   'reset-password',
   'password-changed',
+  'email-change',
+  'email-changed',
+  'account-deleted',
   'birthday-reminder',
   'two-factor-changed',
   'new-sign-in',
@@ -57,6 +66,12 @@ function compose(mail: MailTemplate): { subject: string; element: ReactElement; 
       return { subject: resetPasswordSubject, element: createElement(ResetPassword, mail.props) };
     case 'password-changed':
       return { subject: passwordChangedSubject, element: createElement(PasswordChanged, mail.props) };
+    case 'email-change':
+      return { subject: emailChangeSubject, element: createElement(EmailChange, mail.props) };
+    case 'email-changed':
+      return { subject: emailChangedSubject, element: createElement(EmailChanged, mail.props) };
+    case 'account-deleted':
+      return { subject: accountDeletedSubject, element: createElement(AccountDeleted, mail.props) };
     case 'birthday-reminder':
       return {
         subject: birthdayReminderSubject(mail.props),

@@ -4,12 +4,13 @@ import { type EmailTokenPurpose, emailTokens } from '../../db/schema.js';
 
 export async function insertEmailToken(
   executor: Executor,
-  values: { userId: string; purpose: EmailTokenPurpose; tokenHash: string; now: Date; expiresAt: Date },
+  values: { userId: string; purpose: EmailTokenPurpose; tokenHash: string; now: Date; expiresAt: Date; newEmail?: string },
 ): Promise<void> {
   await executor.insert(emailTokens).values({
     userId: values.userId,
     purpose: values.purpose,
     tokenHash: values.tokenHash,
+    newEmail: values.newEmail ?? null,
     createdAt: values.now,
     expiresAt: values.expiresAt,
   });
@@ -38,6 +39,30 @@ export async function claimEmailToken(
     )
     .returning({ userId: emailTokens.userId });
   return row?.userId;
+}
+
+/**
+ * Uses up a live `change_email` token and returns its user and the address it was sent to; one
+ * conditional UPDATE, like claimEmailToken, so a link works once however many clicks race.
+ */
+export async function claimEmailChangeToken(
+  executor: Executor,
+  tokenHash: string,
+  now: Date,
+): Promise<{ userId: string; newEmail: string } | undefined> {
+  const [row] = await executor
+    .update(emailTokens)
+    .set({ usedAt: now })
+    .where(
+      and(
+        eq(emailTokens.tokenHash, tokenHash),
+        eq(emailTokens.purpose, 'change_email'),
+        isNull(emailTokens.usedAt),
+        gt(emailTokens.expiresAt, now),
+      ),
+    )
+    .returning({ userId: emailTokens.userId, newEmail: emailTokens.newEmail });
+  return row?.newEmail ? { userId: row.userId, newEmail: row.newEmail } : undefined;
 }
 
 /** Spends every unused token of that purpose, e.g. older reset links when a new one is sent. */
