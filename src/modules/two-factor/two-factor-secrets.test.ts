@@ -47,13 +47,13 @@ describe('TOTP', () => {
 });
 
 describe('recovery codes', () => {
-  it('are three groups of four from a 32-symbol alphabet (60 bits) and read back however typed', () => {
+  it('are five groups of five from a 32-symbol alphabet (125 bits) and read back however typed', () => {
     const codes = new Set(Array.from({ length: 1000 }, generateRecoveryCode));
     expect(codes.size).toBe(1000);
-    for (const code of codes) expect(code).toMatch(/^[a-km-np-z2-9]{4}-[a-km-np-z2-9]{4}-[a-km-np-z2-9]{4}$/);
-    expect(asRecoveryCode('ABCD-EFGH-JKMN')).toBe('abcdefghjkmn');
-    expect(asRecoveryCode('abcd efgh jkmn')).toBe('abcdefghjkmn');
-    expect(asRecoveryCode('abcd-efgh-jkm0')).toBeUndefined();
-    expect(asRecoveryCode('abcd-efgh')).toBeUndefined();
+    for (const code of codes) expect(code).toMatch(/^[a-km-np-z2-9]{5}(?:-[a-km-np-z2-9]{5}){4}$/);
+    expect(asRecoveryCode('ABCDE-FGHJK-MNPQR-STUVW-XYZ23')).toBe('abcdefghjkmnpqrstuvwxyz23');
+    expect(asRecoveryCode('abcde fghjk mnpqr stuvw xyz23')).toBe('abcdefghjkmnpqrstuvwxyz23');
+    expect(asRecoveryCode('abcde-fghjk-mnpqr-stuvw-xyz20')).toBeUndefined();
+    expect(asRecoveryCode('abcde-fghjk-mnpqr')).toBeUndefined();
   });
 });

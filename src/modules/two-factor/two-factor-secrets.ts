@@ -48,11 +48,11 @@ export function asTotpCode(input: string): string | undefined {
 
 // 32 symbols (5 bits each) without 0/o and 1/l, which are easy to misread on paper.
 const RECOVERY_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
-const RECOVERY_GROUPS = 3;
-const RECOVERY_GROUP_LENGTH = 4;
+const RECOVERY_GROUPS = 5;
+const RECOVERY_GROUP_LENGTH = 5;
 export const RECOVERY_CODE_COUNT = 10;
 
-/** A recovery code as shown: three groups of four (`k7mp-2xqa-9wfd`), 60 random bits. */
+/** A recovery code as shown: five groups of five (`k7mpq-2xqa9-wfdre-h3nsu-p8tcv`), 125 random bits. */
 export function generateRecoveryCode(): string {
   const groups: string[] = [];
   for (let g = 0; g < RECOVERY_GROUPS; g++) {
@@ -74,11 +74,10 @@ export function asRecoveryCode(input: string): string | undefined {
 }
 
 /**
- * Recovery codes are stored only as SHA-256 hashes, salted with the account id. A slow hash
- * (argon2) is for guessable secrets; each code is 60 random bits, so working one out of a leaked
- * hash means ~2^59 hashes on average for that single account (the salt rules out one table for
- * everyone), and the result is still only half a sign-in: the password is needed too. A fast hash
- * also lets the single-use claim be one indexed, conditional UPDATE.
+ * Recovery codes are stored only as SHA-256 hashes, salted with the account id. ASVS 5.0 6.5.2
+ * allows a standard hash for lookup secrets of 112 bits or more (a slow hash is for anything
+ * shorter); each code is 125 random bits, so a leaked hash can't be worked back, and a fast hash
+ * lets the single-use claim be one indexed, conditional UPDATE.
  */
 export function hashRecoveryCode(userId: string, compactCode: string): string {
   return createHash('sha256').update(`${userId}:${compactCode}`, 'utf8').digest('hex');

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 const passwordField = z.string().min(1, { error: 'Enter your password' }).max(1024);
 
-/** A code from the authenticator app (6 digits) or a recovery code (`abcd-efgh-ijkl`). */
+/** A code from the authenticator app (6 digits) or a recovery code (`abcde-fghjk-mnpqr-stuvw-xyz23`). */
 export const twoFactorCodeSchema = z
   .string()
   .trim()

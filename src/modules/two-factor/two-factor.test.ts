@@ -121,7 +121,7 @@ describe('turning two-step sign-in on', () => {
     const { recoveryCodes: codes } = await turnOnTwoFactor(t.app, a.accessToken, a.password, clock.now());
     expect(codes).toHaveLength(10);
     expect(new Set(codes).size).toBe(10);
-    for (const code of codes) expect(code).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
+    for (const code of codes) expect(code).toMatch(/^[a-z2-9]{5}(?:-[a-z2-9]{5}){4}$/);
 
     const rows = await t.database.db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, a.id));
     expect(rows).toHaveLength(10);

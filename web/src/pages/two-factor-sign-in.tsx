@@ -61,7 +61,7 @@ export function TwoFactorSignIn({
             key="recovery"
             field={form.field('code')}
             label="Recovery code"
-            hint="One of the codes you saved when you turned on two-step sign-in, like abcd-efgh-ijkm. Each works once."
+            hint="One of the codes you saved when you turned on two-step sign-in, like abcde-fghjk-mnpqr-stuvw-xyz23. Each works once."
             autoComplete="off"
             autoCapitalize="off"
             spellCheck={false}
