@@ -17,7 +17,7 @@ import { readAccessToken, signAccessToken } from './access-tokens.js';
 import type { TokenPair } from './auth.schemas.js';
 import { claimEmailToken, insertEmailToken, invalidateEmailTokens } from './email-tokens.repository.js';
 import { deviceName, isNewDevice, storableUserAgent } from './device-name.js';
-import { burnPasswordCheck, hashPassword, isCommonPassword, verifyPassword } from './passwords.js';
+import { burnPasswordCheck, hashPassword, isCommonPassword, isContextPassword, verifyPassword } from './passwords.js';
 import {
   createSessionWithRefreshToken,
   extendSession,
@@ -61,7 +61,7 @@ export class AuthService {
   constructor(private readonly deps: AuthServiceDeps) {}
 
   async register(input: { email: string; password: string; name: string }): Promise<User> {
-    rejectCommonPassword(input.password, 'password');
+    rejectCommonPassword(input.password, 'password', input);
     const passwordHash = await hashPassword(input.password);
     const now = this.now();
     const user = await this.deps.db.transaction(async (tx) => {
@@ -171,6 +171,8 @@ export class AuthService {
       // Following the emailed link proves the address, so the account counts as verified too.
       const user = await updateUser(tx, userId, { passwordHash, emailVerified: true }, now);
       if (!user) throw invalidToken();
+      // Only now is the account known; refusing here rolls the claim back, so the link still works.
+      rejectCommonPassword(password, 'password', user);
       await invalidateEmailTokens(tx, userId, 'reset_password', now);
       await revokeUserSessions(tx, userId, now);
       // Whoever knew the old password may have made app passwords with it; they go with it.
@@ -187,7 +189,7 @@ export class AuthService {
     if (currentPassword === newPassword) {
       throw validationFailed('newPassword', 'Choose a password different from the current one');
     }
-    rejectCommonPassword(newPassword, 'newPassword');
+    rejectCommonPassword(newPassword, 'newPassword', principal.user);
     const passwordHash = await hashPassword(newPassword);
     const now = this.now();
     await this.deps.db.transaction(async (tx) => {
@@ -321,8 +323,11 @@ function validationFailed(path: string, message: string): AppError {
   return new AppError('VALIDATION_FAILED', 400, message, { errors: [{ path, message }] });
 }
 
-function rejectCommonPassword(password: string, path: string): void {
+function rejectCommonPassword(password: string, path: string, account?: { email: string; name: string }): void {
   if (isCommonPassword(password)) {
     throw validationFailed(path, 'This password is one of the most commonly used; choose another');
+  }
+  if (account && isContextPassword(password, account)) {
+    throw validationFailed(path, 'This password is made of your name, your email address or words about Kith; choose another');
   }
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, createTestApp } from '../../../test/helpers/app.js';
 import { bearer, login, newAccount, registerVerified, tokenFromMail } from '../../../test/helpers/accounts.js';
-import { hashPassword, isCommonPassword, verifyPassword } from './passwords.js';
+import { hashPassword, isCommonPassword, isContextPassword, verifyPassword } from './passwords.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -151,5 +151,39 @@ describe('change password', () => {
     });
     expect(anonymous.statusCode).toBe(401);
     expect((await me(accessToken)).statusCode).toBe(200);
+  });
+});
+
+describe('isContextPassword', () => {
+  const account = { email: 'ada.lovelace@engines.example', name: 'Ada Lovelace' };
+  it('refuses passwords made only of Kith words, the email or the name (digits and symbols aside)', () => {
+    for (const password of ['kith2026!', 'KithKith', 'contacts123', 'address-book-2026', 'adalovelace', 'Lovelace 1815', 'ada.lovelace@engines', 'engines!!!'])
+      expect(isContextPassword(password, account), password).toBe(true);
+  });
+  it('takes passphrases that only contain such a word, and anything else', () => {
+    for (const password of ['kith is where my people live', 'correct horse battery staple', '83920147', 'Ada’s bicycle 42 blue'])
+      expect(isContextPassword(password, account), password).toBe(false);
+  });
+});
+
+describe('context-specific words (ASVS 6.2.11)', () => {
+  it('sign-up refuses a password made of the name or Kith words, with a message that says so', async () => {
+    for (const password of ['gracehopper2026', 'kith kith kith 1']) {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/register',
+        payload: newAccount({ name: 'Grace Hopper', password }),
+      });
+      expect(response.statusCode, password).toBe(400);
+      expect(response.json()).toMatchObject({ errors: [{ path: 'password', message: expect.stringMatching(/your name, your email address or words about Kith/) }] });
+    }
+  });
+
+  it('a reset to such a password is refused and leaves the link usable', async () => {
+    const account = await registerVerified(t.app, t.smtp, newAccount({ name: 'Hedy Lamarr' }));
+    await forgot(account.email);
+    const token = await tokenFromMail(t.smtp, account.email, '/reset-password');
+    expect((await reset(token, 'Lamarr-Hedy-1914')).statusCode).toBe(400);
+    expect((await reset(token, 'frequency hopping torpedo guidance')).statusCode).toBe(204);
   });
 });

@@ -39,3 +39,39 @@ export function isCommonPassword(password: string): boolean {
   commonPasswords ??= new Set(dictionary['passwords-common'].map((word) => word.toLowerCase()));
   return commonPasswords.has(password.toLowerCase());
 }
+
+/**
+ * Words a password may not be made of alone (ASVS 5.0 6.1.2 and 6.2.11): this product's own names
+ * and what it holds, and the account's email address and name. "kith2026!", "adaLovelace" and
+ * "contactscontacts" are refused; a passphrase that merely contains one of them is not.
+ */
+export const CONTEXT_WORDS = ['kith', 'contact', 'contacts', 'addressbook', 'address', 'book', 'birthday', 'birthdays', 'carddav'] as const;
+
+const lettersOf = (text: string) =>
+  text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^\p{L}]/gu, '');
+
+/** True when, leaving out digits and symbols, the password is only context words, repeated or joined. */
+export function isContextPassword(password: string, account: { email: string; name: string }): boolean {
+  const letters = lettersOf(password);
+  if (letters === '') return false;
+  const [local = '', domain = ''] = account.email.toLowerCase().split('@');
+  const words = new Set(
+    [...CONTEXT_WORDS, local, ...local.split(/[^\p{L}]+/u), domain.split('.')[0] ?? '', ...account.name.split(/\s+/), account.name]
+      .map(lettersOf)
+      .filter((word) => word.length >= 3),
+  );
+  // Whether letters[0..i) splits into context words, for every i.
+  const splits = [true, ...Array<boolean>(letters.length).fill(false)];
+  for (let end = 1; end <= letters.length; end += 1) {
+    for (const word of words) {
+      if (word.length <= end && splits[end - word.length] && letters.startsWith(word, end - word.length)) {
+        splits[end] = true;
+        break;
+      }
+    }
+  }
+  return splits[letters.length] === true;
+}
