@@ -17,6 +17,7 @@ import { readAccessToken, signAccessToken } from './access-tokens.js';
 import type { TokenPair } from './auth.schemas.js';
 import { claimEmailToken, insertEmailToken, invalidateEmailTokens } from './email-tokens.repository.js';
 import { deviceName, isNewDevice, storableUserAgent } from './device-name.js';
+import { deleteChallenges } from '../two-factor/two-factor.repository.js';
 import { burnPasswordCheck, hashPassword, isCommonPassword, isContextPassword, verifyPassword } from './passwords.js';
 import {
   createSessionWithRefreshToken,
@@ -175,6 +176,8 @@ export class AuthService {
       rejectCommonPassword(password, 'password', user);
       await invalidateEmailTokens(tx, userId, 'reset_password', now);
       await revokeUserSessions(tx, userId, now);
+      // A sign-in begun with the old password must not finish with a code.
+      await deleteChallenges(tx, userId);
       // Whoever knew the old password may have made app passwords with it; they go with it.
       await deleteUserAppPasswords(tx, userId);
       await this.sendPasswordChanged(tx, user, now);
@@ -196,6 +199,7 @@ export class AuthService {
       const user = await updateUser(tx, principal.user.id, { passwordHash }, now);
       if (!user) throw unauthorized();
       await revokeUserSessions(tx, user.id, now, principal.sessionId);
+      await deleteChallenges(tx, user.id);
       await deleteUserAppPasswords(tx, user.id);
       await this.sendPasswordChanged(tx, user, now);
     });

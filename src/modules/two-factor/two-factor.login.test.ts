@@ -235,3 +235,25 @@ describe('password reset', () => {
     expect(response.json()).not.toHaveProperty('accessToken');
   });
 });
+
+describe('a sign-in waiting for its code when the password changes', () => {
+  it('is ended by a password change: its token no longer takes a correct code', async () => {
+    const a = await twoStepAccount();
+    const waiting = await challengeFor(a);
+    // The owner, signed in elsewhere, changes the password.
+    const other = await challengeFor(a);
+    const session = await codeStep(other, totpAt(a.secret, clock.now()));
+    expect(session.statusCode, session.body).toBe(200);
+    const changed = await t.app.inject({
+      method: 'POST',
+      url: '/api/users/me/password',
+      headers: bearer(session.json<{ accessToken: string }>().accessToken),
+      payload: { currentPassword: a.password, newPassword: 'a completely new passphrase 77' },
+    });
+    expect(changed.statusCode, changed.body).toBe(204);
+    clock.advance(STEP);
+    const late = await codeStep(waiting, totpAt(a.secret, clock.now()));
+    expect(late.statusCode).toBe(401);
+    expect(late.json()).toMatchObject({ code: 'INVALID_TOKEN' });
+  });
+});

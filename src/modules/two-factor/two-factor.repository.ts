@@ -120,6 +120,11 @@ export async function deleteDeadChallenges(executor: Executor, userId: string, n
     );
 }
 
+/** Ends every sign-in of the account that waits for its second step (after a password change or reset). */
+export async function deleteChallenges(executor: Executor, userId: string): Promise<void> {
+  await executor.delete(twoFactorChallenges).where(eq(twoFactorChallenges.userId, userId));
+}
+
 /** Whose sign-in a challenge token belongs to, while it is live; for keying the per-account throttle. */
 export async function findLiveChallengeUser(executor: Executor, tokenHash: string, now: Date): Promise<string | undefined> {
   const [row] = await executor
