@@ -4,12 +4,14 @@ import { AppShell, PublicShell } from './components/app-shell.js';
 import { RootLayout } from './components/route-focus.js';
 import { BirthdaysPage } from './pages/birthdays.page.js';
 import { CheckEmailPage } from './pages/check-email.page.js';
+import { ConfirmEmailPage } from './pages/confirm-email.page.js';
 import { ContactDetailPage } from './pages/contact-detail.page.js';
 import { ContactEditPage } from './pages/contact-edit.page.js';
 import { ContactNewPage } from './pages/contact-new.page.js';
 import { ContactsListPage } from './pages/contacts-list.page.js';
 import { DuplicatesPage } from './pages/duplicates.page.js';
 import { ForgotPasswordPage } from './pages/forgot-password.page.js';
+import { GoodbyePage } from './pages/goodbye.page.js';
 import { ImportPage } from './pages/import.page.js';
 import { MailboxPage } from './pages/mailbox.page.js';
 import { MergePage } from './pages/merge.page.js';
@@ -62,6 +64,10 @@ export const router = createBrowserRouter([
           },
           { path: '/check-email', element: <CheckEmailPage /> },
           { path: '/verify-email', element: <VerifyEmailPage /> },
+          // The link mailed to a new address (POST /api/users/me/email); signed in or out.
+          { path: '/confirm-email', element: <ConfirmEmailPage /> },
+          // After deleting the account.
+          { path: '/goodbye', element: <GoodbyePage /> },
           { path: '/forgot-password', element: <ForgotPasswordPage /> },
           { path: '/reset-password', element: <ResetPasswordPage /> },
           // The link in every birthday reminder email; it needs no sign-in.

@@ -5,6 +5,8 @@ import { PageHeader } from '../components/page-header.js';
 import { QueryError } from '../components/query-error.js';
 import { AppPasswordsSection } from './app-passwords-section.js';
 import { DevicesSection } from './devices-section.js';
+import { EmailSection } from './email-section.js';
+import { LeavingSection } from './leaving-section.js';
 import { TwoFactorSection } from './two-factor-section.js';
 
 /**
@@ -23,7 +25,8 @@ export function SecurityPage() {
           <DevicesSection />
           <AppPasswordsSection />
           <TwoFactorSection user={me.data} />
-          {/* sections: email address, leaving Kith */}
+          <EmailSection user={me.data} />
+          <LeavingSection user={me.data} />
         </>
       ) : null}
     </div>
