@@ -42,6 +42,9 @@ export interface Principal {
   sessionId: string;
 }
 
+/** The longest a sign-in lasts, however often it is used (ASVS 5.0 7.3.2). */
+export const MAX_SESSION_DAYS = 90;
+
 /** Where a sign-in comes from, as the devices list shows it. */
 export interface SignInContext {
   userAgent?: string;
@@ -131,7 +134,7 @@ export class AuthService {
       }
       const session = await findLiveSession(tx, sessionId, now);
       if (!session) return {};
-      await extendSession(tx, session.id, this.sessionExpiry(now), now);
+      await extendSession(tx, session.id, this.sessionExpiry(now, session.createdAt), now);
       await insertRefreshToken(tx, { sessionId: session.id, tokenHash: hashToken(next), now });
       return { session };
     });
@@ -280,8 +283,14 @@ export class AuthService {
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: accessTtlSeconds };
   }
 
-  private sessionExpiry(now: Date): Date {
-    return addSeconds(now, this.deps.config.tokens.refreshTtlDays * 24 * 60 * 60);
+  /**
+   * A session lives `refreshTtlDays` past its last refresh (the inactivity timeout), but never
+   * more than MAX_SESSION_DAYS after it began: then the password is asked for again.
+   */
+  private sessionExpiry(now: Date, startedAt: Date = now): Date {
+    const idle = addSeconds(now, this.deps.config.tokens.refreshTtlDays * 24 * 60 * 60);
+    const absolute = addSeconds(startedAt, MAX_SESSION_DAYS * 24 * 60 * 60);
+    return idle < absolute ? idle : absolute;
   }
 
   private async sendEmailLink(tx: Executor, user: UserRow, purpose: EmailTokenPurpose, now: Date): Promise<void> {

@@ -217,9 +217,9 @@ export async function findLiveSession(
   executor: Executor,
   sessionId: string,
   now: Date,
-): Promise<{ id: string; userId: string } | undefined> {
+): Promise<{ id: string; userId: string; createdAt: Date } | undefined> {
   const [row] = await executor
-    .select({ id: sessions.id, userId: sessions.userId })
+    .select({ id: sessions.id, userId: sessions.userId, createdAt: sessions.createdAt })
     .from(sessions)
     .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)));
   return row;

@@ -255,3 +255,21 @@ describe('starting a session', () => {
     expect(after).toHaveLength(before.length);
   });
 });
+
+describe('the longest a session lasts', () => {
+  it('refreshing keeps a session alive (30 days past each use) but never beyond 90 days after sign-in', async () => {
+    const account90 = await registerVerified(t.app, t.smtp);
+    let pair = await login(t.app, account90.email, account90.password);
+    const day = 24 * 3600 * 1000;
+    // Used every 20 days: well inside the inactivity timeout each time.
+    for (let elapsed = 20; elapsed <= 80; elapsed += 20) {
+      t.clock.advance(20 * day);
+      const refreshed = await refresh(pair.refreshToken);
+      expect(refreshed.statusCode, `day ${elapsed}`).toBe(200);
+      pair = refreshed.json();
+    }
+    // Day 80 → day 91: past the 90 days since sign-in, though only 11 days since the last use.
+    t.clock.advance(11 * day);
+    expect((await refresh(pair.refreshToken)).statusCode).toBe(401);
+  });
+});
