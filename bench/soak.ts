@@ -258,6 +258,9 @@ async function pgDrill(ctx: Context): Promise<string[][]> {
   const recovering = phase(back, recovered);
   const after = phase(recovered, end + 1);
   const readyBack = ready.seen.find(([at, status]) => at >= back && status === 200);
+  // The outage as the writers saw it: from the first answer that was not a 2xx to the last.
+  const failed = events.filter((e) => e.at >= down && !e.result.startsWith('2'));
+  const seen = failed.length ? `${s(failed.at(-1)!.at - failed[0]!.at)} (${failed.length} answers)` : 'none';
   const readyDuring = new Tally();
   for (const [at, status] of ready.seen) if (at >= down && at < back) readyDuring.add(status);
 
@@ -294,6 +297,7 @@ async function pgDrill(ctx: Context): Promise<string[][]> {
     [`during the fault (${s(back - down)})`, during.toString()],
     ['after the database was back, before the first 2xx', recovering.toString()],
     ['after recovery', after.toString()],
+    ['writers saw errors for', seen],
     ['/api/ready during the fault', readyDuring.toString()],
     ['first 2xx after the database was back', firstOk ? `${s(firstOk.at - back)}` : 'never'],
     ['/api/ready 200 again after', readyBack ? s(readyBack[0] - back) : 'never'],
@@ -422,7 +426,7 @@ async function sigtermDrill(ctx: Context): Promise<string[][]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
   const before = new Tally();
   const after = new Tally();
-  const marks: { signalled?: number; exited?: number } = {};
+  const marks: { signalled?: number; exited?: number; lastOk?: number } = {};
   const exit = new Promise<number | null>((resolve) => ctx.kith.child.once('exit', (code) => resolve(code)));
   void exit.then(() => (marks.exited = performance.now()));
   const loop = async () => {
@@ -433,6 +437,7 @@ async function sigtermDrill(ctx: Context): Promise<string[][]> {
         (error: unknown) => errorCode(error),
       );
       (sentAfterSignal || marks.signalled !== undefined ? after : before).add(result);
+      if (marks.signalled !== undefined && result.startsWith('2')) marks.lastOk = performance.now();
       if (!result.startsWith('2')) await sleep(10);
     }
   };
@@ -446,7 +451,10 @@ async function sigtermDrill(ctx: Context): Promise<string[][]> {
   const rows = [
     ['answered before the signal', before.toString()],
     ['after the signal', after.toString()],
-    ['answered (2xx) after the signal', String(after.count((k) => k.startsWith('2')))],
+    [
+      'answered (2xx) after the signal',
+      `${after.count((k) => k.startsWith('2'))}${marks.lastOk && marks.signalled ? `, the last ${s(marks.lastOk - marks.signalled)} after it` : ''}`,
+    ],
     ['resets (ECONNRESET, socket hang up)', String(after.count((k) => k === 'ECONNRESET' || /hang up/.test(k)) + before.count((k) => k === 'ECONNRESET'))],
     ['refused (ECONNREFUSED, after it stopped listening)', String(after.count((k) => k === 'ECONNREFUSED'))],
     ['exit code', String(code)],
