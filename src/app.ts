@@ -198,7 +198,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   await app.register(reminderSettingsRoutes, { prefix: '/api/users', reminders, authenticate });
   await app.register(unsubscribeRoutes, { reminders });
   // Changing the email address, taking the data along, deleting the account.
-  const emailChange = new EmailChangeService({ db, clock, config, mailQueue: outbox });
+  const emailChange = new EmailChangeService({ db, clock, config, mailQueue: outbox, twoFactor });
   await app.register(confirmEmailRoutes, { prefix: '/api/auth', emailChange, config });
   const account = new AccountService({ db, clock, config, pictures, reminders, twoFactor, mailQueue: outbox, logger: app.log });
   await app.register(accountRoutes, { prefix: '/api/users', account, emailChange, authenticate, clock, config });

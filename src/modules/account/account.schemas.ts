@@ -11,9 +11,19 @@ const currentPasswordSchema = z
   .max(1024)
   .meta({ description: 'The account’s current password' });
 
+/** The second factor where two-step sign-in is on: a current authenticator code or an unused recovery code. */
+const twoFactorCodeField = z
+  .string()
+  .trim()
+  .min(1, { error: 'Enter the code from your authenticator app' })
+  .max(64)
+  .optional()
+  .meta({ description: 'Required when two-step sign-in is on: a current code from the authenticator app (or an unused recovery code)' });
+
 export const changeEmailBodySchema = z.strictObject({
   newEmail: emailSchema,
   password: currentPasswordSchema,
+  code: twoFactorCodeField,
 });
 export type ChangeEmailInput = z.infer<typeof changeEmailBodySchema>;
 
@@ -27,13 +37,7 @@ export const confirmEmailBodySchema = z.strictObject({
 
 export const deleteAccountBodySchema = z.strictObject({
   password: currentPasswordSchema,
-  code: z
-    .string()
-    .trim()
-    .min(1, { error: 'Enter the code from your authenticator app' })
-    .max(64)
-    .optional()
-    .meta({ description: 'Required when two-step sign-in is on: a current code from the authenticator app (or an unused recovery code)' }),
+  code: twoFactorCodeField,
 });
 export type DeleteAccountInput = z.infer<typeof deleteAccountBodySchema>;
 

@@ -29,6 +29,30 @@ export interface AccountServiceDeps {
   logger: FastifyBaseLogger;
 }
 
+/**
+ * With two-step sign-in on, a sensitive change (deleting the account, changing its email) takes a
+ * code as signing in does: 400 without one, 403 for a wrong one. A TOTP step or a recovery code
+ * counts once, so a code seen over someone's shoulder for a sign-in can't also be used here. (The
+ * routes' rate limits bound the guesses.)
+ */
+export async function requireSecondFactor(
+  twoFactor: Pick<TwoFactorService, 'verifyCode'>,
+  user: Principal['user'],
+  code: string | undefined,
+): Promise<void> {
+  if (!isTwoFactorEnabled(user)) return;
+  if (!code) {
+    throw new AppError('VALIDATION_FAILED', 400, 'Two-step sign-in is on: enter a code from your authenticator app', {
+      errors: [{ path: 'code', message: 'Enter the code from your authenticator app (or a recovery code)' }],
+    });
+  }
+  if (!(await twoFactor.verifyCode(user.id, code))) {
+    throw new AppError('INVALID_CREDENTIALS', 403, 'That code is not right (or was already used)', {
+      errors: [{ path: 'code', message: 'That code is not right (or was already used)' }],
+    });
+  }
+}
+
 /** Leaving Kith: taking everything along (export), and deleting the account with all it holds. */
 export class AccountService {
   constructor(private readonly deps: AccountServiceDeps) {}
@@ -73,20 +97,7 @@ export class AccountService {
     if (!(await verifyPassword(user.passwordHash, input.password))) {
       throw new AppError('INVALID_CREDENTIALS', 403, 'The password is not correct');
     }
-    if (isTwoFactorEnabled(user)) {
-      if (!input.code) {
-        throw new AppError('VALIDATION_FAILED', 400, 'Two-step sign-in is on: enter a code from your authenticator app', {
-          errors: [{ path: 'code', message: 'Enter the code from your authenticator app (or a recovery code)' }],
-        });
-      }
-      // A TOTP step or a recovery code counts once: a code seen over someone's shoulder for a
-      // sign-in can't also delete the account. (The route's rate limit bounds the guesses.)
-      if (!(await this.deps.twoFactor.verifyCode(user.id, input.code))) {
-        throw new AppError('INVALID_CREDENTIALS', 403, 'That code is not right (or was already used)', {
-          errors: [{ path: 'code', message: 'That code is not right (or was already used)' }],
-        });
-      }
-    }
+    await requireSecondFactor(this.deps.twoFactor, user, input.code);
 
     const now = this.deps.clock.now();
     const keys = await this.deps.db.transaction(async (tx) => {

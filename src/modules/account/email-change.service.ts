@@ -10,7 +10,9 @@ import { verifyPassword } from '../auth/passwords.js';
 import { presentUser } from '../users/users.presenter.js';
 import { findUserByEmail, findUserById } from '../users/users.repository.js';
 import type { User } from '../users/users.schemas.js';
+import type { TwoFactorService } from '../two-factor/two-factor.service.js';
 import { isUniqueViolation, setUserEmail } from './account.repository.js';
+import { requireSecondFactor } from './account.service.js';
 
 export interface EmailChangeServiceDeps {
   db: Db;
@@ -18,6 +20,8 @@ export interface EmailChangeServiceDeps {
   config: Pick<Config, 'appUrl' | 'tokens'>;
   /** Nudges the mail worker once a transaction that queued mail has committed. */
   mailQueue: { kick(): void };
+  /** Checks (and spends) the code a user with two-step sign-in on must also give. */
+  twoFactor: Pick<TwoFactorService, 'verifyCode'>;
 }
 
 export const emailTaken = () => new AppError('EMAIL_TAKEN', 409, 'Another Kith account already uses this email address');
@@ -37,11 +41,13 @@ export class EmailChangeService {
    * is refused at once (409): it takes the password to ask, and registering already tells anyone
    * whether an address has an account, so a vague answer here would hide nothing and only confuse.
    */
-  async request(principal: Principal, input: { newEmail: string; password: string }): Promise<void> {
+  async request(principal: Principal, input: { newEmail: string; password: string; code?: string | undefined }): Promise<void> {
     const { user } = principal;
     if (!(await verifyPassword(user.passwordHash, input.password))) {
       throw new AppError('INVALID_CREDENTIALS', 403, 'The password is not correct');
     }
+    // The address is how a forgotten password is recovered: with two-step on, moving it takes a code too.
+    await requireSecondFactor(this.deps.twoFactor, user, input.code);
     if (input.newEmail === user.email) {
       throw new AppError('VALIDATION_FAILED', 400, 'This is already your email address', {
         errors: [{ path: 'newEmail', message: 'This is already your email address' }],

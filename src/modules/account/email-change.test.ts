@@ -3,6 +3,7 @@ import { type Tokens, bearer, login, newAccount, registerVerified, tokenFromMail
 import { type TestApp, TEST_APP_URL, createSecondInstance, createTestApp } from '../../../test/helpers/app.js';
 import { usingPostgres } from '../../../test/helpers/db.js';
 import { basicAuth } from '../../../test/helpers/dav.js';
+import { totpAt, turnOnTwoFactor } from '../../../test/helpers/two-factor.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -275,5 +276,26 @@ describe('POST /api/auth/confirm-email', () => {
       expect((await me(loser)).email).toBe(loser.email);
       expect(results.find((r) => r.statusCode === 409)!.json().code).toBe('EMAIL_TAKEN');
     }
+  });
+});
+
+describe('with two-step sign-in on', () => {
+  it('asking for the change takes a code too: 400 without, 403 for a wrong or used one, 202 with a current one', async () => {
+    const who = await person();
+    const { secret, recoveryCodes } = await turnOnTwoFactor(t.app, who.tokens.accessToken, who.password, t.clock.now());
+    const newEmail = freshAddress();
+    const without = await requestChange(who, { newEmail, password: who.password });
+    expect(without.statusCode).toBe(400);
+    expect(without.json()).toMatchObject({ errors: [{ path: 'code' }] });
+    const wrong = await requestChange(who, { newEmail, password: who.password, code: '000000' === totpAt(secret, t.clock.now()) ? '111111' : '000000' });
+    expect(wrong.statusCode).toBe(403);
+    // The step that turned two-step on was spent then; the next one works once.
+    t.clock.advance(30_000);
+    const code = totpAt(secret, t.clock.now());
+    expect((await requestChange(who, { newEmail, password: who.password, code })).statusCode).toBe(202);
+    expect((await requestChange(who, { newEmail, password: who.password, code })).statusCode).toBe(403);
+    // A recovery code does as well, once.
+    expect((await requestChange(who, { newEmail, password: who.password, code: recoveryCodes[0] })).statusCode).toBe(202);
+    expect((await me(who)).email).toBe(who.email);
   });
 });
