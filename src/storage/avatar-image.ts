@@ -1,4 +1,5 @@
-import sharp, { type SharpOptions } from 'sharp';
+import type Sharp from 'sharp';
+import type { SharpOptions } from 'sharp';
 import { AppError } from '../errors.js';
 import type { AvatarImage } from './avatar-store.js';
 
@@ -13,6 +14,11 @@ export const AVATAR_SIZE = 256;
 export const MAX_INPUT_PIXELS = 40_000_000;
 
 const PROCESSING_TIMEOUT_SECONDS = 10;
+
+// sharp (libvips) is loaded with the first picture, not at start: memory an instance that gets no
+// pictures never needs.
+let sharpModule: Promise<{ default: typeof Sharp }> | undefined;
+const loadSharp = async (): Promise<typeof Sharp> => (await (sharpModule ??= import('sharp'))).default;
 
 const JPEG_MAGIC = Buffer.from([0xff, 0xd8, 0xff]);
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -53,6 +59,7 @@ export async function processAvatar(upload: Buffer, options: { compact?: boolean
   // failOn 'warning' turns libjpeg's "premature end of data" and libpng's CRC complaints into errors,
   // so a truncated file is refused instead of stored half grey.
   const input: SharpOptions = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'warning', pages: 1 };
+  const sharp = await loadSharp();
   const metadata = await sharp(upload, input)
     .metadata()
     .catch((error: unknown) => {

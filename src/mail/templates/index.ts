@@ -1,15 +1,10 @@
-import { render } from '@react-email/render';
-import { createElement, type ReactElement } from 'react';
-import { AppPasswordCreated, type AppPasswordCreatedProps, appPasswordCreatedSubject } from './app-password-created.js';
-import { AccountDeleted, type AccountDeletedProps, accountDeletedSubject } from './account-deleted.js';
-import { BirthdayReminder, birthdayReminderHeaders, type BirthdayReminderProps, birthdayReminderSubject } from './birthday-reminder.js';
-import { NewSignIn, type NewSignInProps, newSignInSubject } from './new-sign-in.js';
-import { EmailChange, type EmailChangeProps, emailChangeSubject } from './email-change.js';
-import { EmailChanged, type EmailChangedProps, emailChangedSubject } from './email-changed.js';
-import { PasswordChanged, passwordChangedSubject } from './password-changed.js';
-import { ResetPassword, resetPasswordSubject } from './reset-password.js';
-import { TwoFactorChanged, type TwoFactorChangedProps, twoFactorChangedSubject } from './two-factor-changed.js';
-import { VerifyEmail, verifyEmailSubject } from './verify-email.js';
+import type { AppPasswordCreatedProps } from './app-password-created.js';
+import type { AccountDeletedProps } from './account-deleted.js';
+import type { BirthdayReminderProps } from './birthday-reminder.js';
+import type { NewSignInProps } from './new-sign-in.js';
+import type { EmailChangeProps } from './email-change.js';
+import type { EmailChangedProps } from './email-changed.js';
+import type { TwoFactorChangedProps } from './two-factor-changed.js';
 
 export type MailTemplate =
   | { template: 'verify-email'; props: { name: string; link: string } }
@@ -50,44 +45,11 @@ export function isMailTemplateName(name: string): name is MailTemplateName {
   return templateNames.has(name);
 }
 
-/** Renders one email as HTML and as plain text (derived from the same markup, so they never drift). */
+/**
+ * Renders one email as HTML and as plain text (derived from the same markup, so they never drift).
+ * The renderer and the templates are loaded on the first call.
+ */
 export async function renderMail(mail: MailTemplate): Promise<RenderedMail> {
-  const { subject, element, headers } = compose(mail);
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
-  // Blocks left out of the text part (button, preview) leave runs of blank lines behind.
-  return { subject, html, text: text.replace(/\n{3,}/g, '\n\n').trim(), ...(headers ? { headers } : {}) };
-}
-
-function compose(mail: MailTemplate): { subject: string; element: ReactElement; headers?: Record<string, string> } {
-  switch (mail.template) {
-    case 'verify-email':
-      return { subject: verifyEmailSubject, element: createElement(VerifyEmail, mail.props) };
-    case 'reset-password':
-      return { subject: resetPasswordSubject, element: createElement(ResetPassword, mail.props) };
-    case 'password-changed':
-      return { subject: passwordChangedSubject, element: createElement(PasswordChanged, mail.props) };
-    case 'email-change':
-      return { subject: emailChangeSubject, element: createElement(EmailChange, mail.props) };
-    case 'email-changed':
-      return { subject: emailChangedSubject, element: createElement(EmailChanged, mail.props) };
-    case 'account-deleted':
-      return { subject: accountDeletedSubject, element: createElement(AccountDeleted, mail.props) };
-    case 'birthday-reminder':
-      return {
-        subject: birthdayReminderSubject(mail.props),
-        element: createElement(BirthdayReminder, mail.props),
-        headers: birthdayReminderHeaders(mail.props),
-      };
-    case 'two-factor-changed':
-      return { subject: twoFactorChangedSubject(mail.props), element: createElement(TwoFactorChanged, mail.props) };
-    case 'new-sign-in':
-      return { subject: newSignInSubject, element: createElement(NewSignIn, mail.props) };
-    case 'app-password-created':
-      return { subject: appPasswordCreatedSubject, element: createElement(AppPasswordCreated, mail.props) };
-    default: {
-      // Unreachable for typed callers; outbox rows come from the database, where anything can be.
-      const unknown: never = mail;
-      throw new Error(`Unknown mail template: ${String((unknown as { template: unknown }).template)}`);
-    }
-  }
+  const { renderMail: render } = await import('./render-mail.js');
+  return render(mail);
 }
