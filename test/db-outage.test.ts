@@ -59,9 +59,11 @@ describe.runIf(usingPostgres)('a PostgreSQL outage under writes', () => {
 
     await new Promise((resolve) => setTimeout(resolve, 300));
     await admin.query(`alter database ${name} allow_connections false`);
-    await kill();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    await kill();
+    // Several times, so some connection dies in each state: idle, mid-query, between BEGIN and COMMIT.
+    for (let round = 0; round < 6; round += 1) {
+      await kill();
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
     const ready = await t.app.inject({ method: 'GET', url: '/api/ready' });
     expect(ready.statusCode).toBe(503);
     await new Promise((resolve) => setTimeout(resolve, 800));
@@ -76,6 +78,10 @@ describe.runIf(usingPostgres)('a PostgreSQL outage under writes', () => {
     writing = false;
     await Promise.all(writers);
 
+    // No connection leaked: every client the pool handed out came back (or was discarded). A client
+    // whose BEGIN failed used to stay checked out for good (see src/db/pg-transactions.ts).
+    const pool = (t.database.db as unknown as { $client: { totalCount: number; idleCount: number } }).$client;
+    expect(pool.totalCount - pool.idleCount).toBe(0);
     expect(statuses.filter((status) => status >= 500 && status !== 503)).toEqual([]);
     expect(statuses).toContain(503);
     expect(retryAfter).toBe('5');

@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { releaseClientsOnFailedBegin } from './pg-transactions.js';
 import * as schema from './schema.js';
 
 /** The one database type every repository takes: PGlite and node-postgres share the dialect. */
@@ -33,6 +34,7 @@ export const migrationsFolder = fileURLToPath(new URL('./migrations', import.met
 const MIGRATION_LOCK_ID = 4_242_001;
 
 export function openPostgres(url: string, poolSize = 10): Database {
+  releaseClientsOnFailedBegin();
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
   // An idle client that loses its connection emits 'error' on the pool; without a listener that
   // would crash the process. The next query simply gets a fresh connection.
