@@ -1,13 +1,13 @@
 import type { Db } from '../../db/client.js';
 import type { ContactRow, UserRow } from '../../db/schema.js';
-import { AppError, notFound } from '../../errors.js';
+import { AppError, notFound, unauthorized } from '../../errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { UUID_SHAPE } from '../../lib/uuid.js';
 import { isValidTimeZone, todayIn, upcomingBirthdays } from './birthdays.js';
 import { changeForPatch, type ValueContext, valuesForCreate } from './contact-values.js';
 import { selectContacts } from './contacts.listing.js';
 import { presentContact } from './contacts.presenter.js';
-import { insertContact, listContacts, updateContact } from './contacts.repository.js';
+import { contactCount, insertContact, listContacts, updateContact } from './contacts.repository.js';
 import {
   type BirthdaysQuery,
   type Contact,
@@ -74,7 +74,11 @@ export class ContactsService {
   async create(owner: Owner, input: ContactInput): Promise<Contact> {
     const values = valuesForCreate(input, this.context(owner));
     const row = await insertContact(this.deps.db, owner.id, values, this.deps.clock.now());
-    if (!row) throw contactLimitReached();
+    if (!row) {
+      // No slot: the account is full, or it was deleted while this request was on its way.
+      if ((await contactCount(this.deps.db, owner.id)) === undefined) throw unauthorized('This account no longer exists');
+      throw contactLimitReached();
+    }
     return presentContact(row, this.deps.appUrl);
   }
 
