@@ -34,8 +34,12 @@ export function startNode(args: string[], env: Record<string, string>, logFile: 
   };
 }
 
-/** SIGTERM, then SIGKILL after `graceMs`; resolves once the child is gone. */
-export async function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
+/**
+ * SIGTERM, then SIGKILL after `graceMs`; resolves once the child is gone. The default outlasts
+ * Kith's own shutdown (up to 5 s draining keep-alive sockets, 10 s in all), so a server started
+ * with --cpu-prof lives to write its profile.
+ */
+export async function stopChild(child: ChildProcess, graceMs = 12_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
