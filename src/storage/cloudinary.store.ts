@@ -1,14 +1,9 @@
 import http from 'node:http';
-import type { UploadApiOptions, v2 as CloudinarySdk } from 'cloudinary';
+import { type UploadApiOptions, v2 as cloudinary } from 'cloudinary';
 import { z } from 'zod';
 import { type AvatarImage, type AvatarStore, AvatarStoreError, type StoredAvatar, withDeadline } from './avatar-store.js';
 
 export const DEFAULT_CLOUDINARY_TIMEOUT_MS = 10_000;
-
-// The SDK is loaded with the first call, not at start: about 20 MB of memory that an instance
-// keeping pictures on disk (the default) never needs. Every call carries its own settings anyway.
-let sdkModule: Promise<typeof CloudinarySdk> | undefined;
-const sdk = () => (sdkModule ??= import('cloudinary').then((module) => module.v2));
 
 export interface CloudinaryStoreOptions {
   /** Gives up on one call to Cloudinary after this long (default 10 s). */
@@ -79,7 +74,6 @@ export class CloudinaryAvatarStore implements AvatarStore {
       invalidate: true,
       unique_filename: false,
     };
-    const cloudinary = await sdk();
     const upload = new Promise<unknown>((resolve, reject) => {
       const stream = cloudinary.uploader.upload_stream(options, (error, result) =>
         error ? reject(toError(error)) : resolve(result),
@@ -93,7 +87,6 @@ export class CloudinaryAvatarStore implements AvatarStore {
 
   async remove(key: string): Promise<void> {
     const options: Record<string, unknown> = { ...this.callOptions(), resource_type: 'image', type: 'upload', invalidate: true };
-    const cloudinary = await sdk();
     const result = (await this.call(cloudinary.uploader.destroy(key, options), 'destroy')) as { result?: unknown } | undefined;
     // 'not found' is fine: the picture is gone either way.
     if (result?.result !== 'ok' && result?.result !== 'not found') {
