@@ -1,0 +1,13 @@
+// Prints, one per line, the test files that a vitest worker left unfinished when it died: files in
+// the JSON report (argv[2]) with tests still "pending" (queued or running, never done). Prints
+// nothing when any test failed or any file failed otherwise, so a real failure is never retried.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const report = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const failed = report.numFailedTests > 0 || report.testResults.some((file) => file.status === 'failed');
+if (!failed) {
+  for (const file of report.testResults) {
+    if (file.assertionResults.some((test) => test.status === 'pending')) console.log(path.relative(process.cwd(), file.name));
+  }
+}
