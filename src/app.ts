@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { AppError } from './errors.js';
+import { registerAccessLog } from './http/access-log.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerStrictJsonBodies } from './http/json-body.js';
 import { registerBodyTimeout } from './http/body-timeout.js';
@@ -93,6 +94,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
     },
+    // One access line per request instead of Fastify's two, without query strings (http/access-log.ts).
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => randomUUID(),
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -113,6 +116,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
   // While closing, every request that reaches an open socket is answered, with `Connection: close`
   // (Fastify adds it), so a keep-alive client leaves instead of being reset (see http/drain.ts).
   registerDrain(app);
+  registerAccessLog(app, { arrivals: config.logLevel === 'debug' || config.logLevel === 'trace' });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

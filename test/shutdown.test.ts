@@ -15,7 +15,7 @@ describe('server process', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'kith-server-'));
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      env: { ...process.env, NODE_ENV: 'development', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+      env: { ...process.env, NODE_ENV: 'development', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'debug' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -33,14 +33,14 @@ describe('server process', () => {
     }
 
     // A sign-up hashes a password (tens of milliseconds): signal once the server has logged its
-    // arrival, while it is in flight. A fixed delay instead raced the request on a busy machine.
+    // arrival (at debug level), while it is in flight. A fixed delay instead raced the request on a busy machine.
     const inFlight = fetch(`${base}/api/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: 'late@example.com', password: 'a fine long password', name: 'Late' }),
     });
     const arrived = () =>
-      output.split('\n').some((line) => line.includes('"incoming request"') && line.includes('"url":"/api/auth/register"'));
+      output.split('\n').some((line) => line.includes('"incoming request"') && line.includes('"path":"/api/auth/register"'));
     while (!arrived()) {
       if (Date.now() > deadline) throw new Error(`the sign-up never reached the server:\n${output}`);
       await new Promise((resolve) => setTimeout(resolve, 1));
