@@ -270,3 +270,18 @@ describe('searchContacts properties', () => {
     );
   });
 });
+
+describe('searchContacts: what it keeps on a contact', () => {
+  it('is invisible to JSON and to copies, so a changed copy is searched as it is now', () => {
+    const ann = contact('ann', { firstName: 'Ann', lastName: 'Lee' });
+    const json = JSON.stringify(ann);
+    expect(ids(searchContacts([ann], 'ann'))).toEqual(['ann']);
+    expect(JSON.stringify(ann)).toBe(json);
+
+    const renamed = { ...ann, firstName: 'Beth' };
+    expect(ids(searchContacts([renamed], 'beth'))).toEqual(['ann']);
+    expect(searchContacts([renamed], 'ann')).toEqual([]);
+    // The original is still found as it was.
+    expect(ids(searchContacts([ann], 'ann'))).toEqual(['ann']);
+  });
+});
