@@ -39,7 +39,7 @@ import {
   type Radicale,
   startRadicale,
 } from '../test/helpers/dav-clients.js';
-import { cpuSeconds, freePort, startNode, stopAllChildren, table, waitForOk } from './lib.js';
+import { cpuSeconds, freePort, SERVER_NODE_OPTIONS, startNode, stopAllChildren, table, waitForOk } from './lib.js';
 import { type BenchDatabase, createDatabase, generator, seed } from './seed.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -349,7 +349,7 @@ async function startKithTarget(cards: Card[]): Promise<Target> {
   const origin = `http://127.0.0.1:${port}`;
   const raised = '1000000';
   const kith = startNode(
-    [server],
+    [...SERVER_NODE_OPTIONS, server],
     {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',

@@ -18,6 +18,13 @@ export interface Spawned {
   tail(): Promise<string>;
 }
 
+/**
+ * The Node options Kith's server runs with, as `npm start` and the README's deployment give them:
+ * a young generation of at most 2 × 4 MiB. Node's default lets it grow to 2 × 16 MiB, all of it
+ * resident once used, which start-up alone does (see the README's Benchmarks).
+ */
+export const SERVER_NODE_OPTIONS = ['--max-semi-space-size=4'];
+
 /** Starts `node <args>` with exactly `env` (nothing inherited but PATH and HOME), output to `logFile`. */
 export function startNode(args: string[], env: Record<string, string>, logFile: string, cwd: string): Spawned {
   const log = createWriteStream(logFile);

@@ -11,7 +11,8 @@
  * Environment: BENCH_DATABASE_URL (server URL, default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_DURATION (seconds per scenario, default 10), BENCH_CONNECTIONS (default 32),
  * BENCH_WARMUP (seconds, default 2), BENCH_USERS (default 500), BENCH_WRITERS (default 32),
- * BENCH_WRK_THREADS (default 2), BENCH_WRK (default /usr/bin/wrk);
+ * BENCH_WRK_THREADS (default 2), BENCH_WRK (default /usr/bin/wrk), BENCH_LOG_LEVEL (Kith's LOG_LEVEL,
+ * default info: its access log on, as in production);
  * for investigating: BENCH_ONLY (a regular expression picking Kith scenarios by name) and
  * BENCH_CPU_PROF (a directory for a V8 CPU profile of the Kith server), BENCH_SERVER (another
  * build's server.js, to measure a change against the same baseline).
@@ -26,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openPostgres } from '../src/db/client.js';
 import { hashPassword } from '../src/modules/auth/passwords.js';
-import { freePort, mib, RssSampler, runNode, startNode, stopAllChildren, stopChild, table, waitForOk } from './lib.js';
+import { freePort, mib, RssSampler, runNode, SERVER_NODE_OPTIONS, startNode, stopAllChildren, stopChild, table, waitForOk } from './lib.js';
 import { bareLoginScript, baselineScript, kithScenarios } from './scenarios.js';
 import { type BenchDatabase, createDatabase, loadFixtures, seed } from './seed.js';
 import { wrk, type WrkOptions, type WrkResult, type WrkScript } from './wrk.js';
@@ -170,7 +171,7 @@ async function main(): Promise<void> {
   };
   console.log(`  rate limits raised so the throttle doesn't distort the numbers: ${Object.keys(rateLimits).join(', ')} = ${RAISED_LIMIT}`);
   const kith = startNode(
-    cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, server] : [server],
+    [...SERVER_NODE_OPTIONS, ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []), server],
     {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
@@ -178,7 +179,8 @@ async function main(): Promise<void> {
       APP_URL: kithUrl,
       DATABASE_URL: database.url,
       JWT_SECRET: randomBytes(36).toString('base64url'), // 48 characters
-      LOG_LEVEL: 'warn',
+      // The production default: the access log writes a line per request (to kith.log here).
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
       DATA_DIR: path.join(dir, 'data'),
       ACCESS_TOKEN_TTL_SECONDS: '3600', // outlives the run, however long BENCH_DURATION makes it
       ...rateLimits,

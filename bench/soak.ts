@@ -29,7 +29,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { openPostgres } from '../src/db/client.js';
 import { hashPassword } from '../src/modules/auth/passwords.js';
-import { freePort, mib, RssSampler, type Spawned, startNode, stopAllChildren, table, waitForOk } from './lib.js';
+import { freePort, mib, RssSampler, SERVER_NODE_OPTIONS, type Spawned, startNode, stopAllChildren, table, waitForOk } from './lib.js';
 import { type BenchDatabase, createDatabase, seed, type SeededUser } from './seed.js';
 import { run } from './wrk.js';
 
@@ -480,7 +480,7 @@ async function main(): Promise<void> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const kith = startNode(
-    [server],
+    [...SERVER_NODE_OPTIONS, server],
     {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
