@@ -4,7 +4,6 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import pino from 'pino';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
@@ -16,6 +15,7 @@ import { registerBodyTimeout } from './http/body-timeout.js';
 import { isDraining, registerDrain } from './http/drain.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
+import { batchedStdout } from './lib/batched-stdout.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { OutboxWorker } from './mail/outbox.worker.js';
@@ -87,17 +87,6 @@ export interface AppDeps {
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
-/**
- * Standard output, written in batches: lines gather up to 8 KiB, or for at most half a second, and
- * go out in one write, so a busy server makes one system call for dozens of access lines rather
- * than a blocking one for each. Lines still buffered are written when the process exits.
- */
-function logDestination() {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: 8192 });
-  setInterval(() => destination.flush(), 500).unref();
-  return destination;
-}
-
 /** Builds a ready-to-listen Kith instance. Everything with a life of its own comes in through deps. */
 export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise<FastifyInstance> {
   const clock = deps.clock ?? systemClock;
@@ -105,7 +94,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps): Promise
     logger: deps.logger ?? {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-      stream: logDestination(),
+      // In production, written in batches; elsewhere each line at once, as a developer watches it.
+      ...(config.isProduction ? { stream: batchedStdout() } : {}),
     },
     // One access line per request instead of Fastify's two, without query strings (http/access-log.ts).
     logController: new LogController({ disableRequestLogging: true }),
