@@ -4,7 +4,7 @@
  */
 import type { ContactRow } from '../../db/schema.js';
 import type { ListContactsQuery, SortKey } from './contacts.schemas.js';
-import { matchesAnyFieldFilter, matchesFieldFilter, searchContacts } from './search.js';
+import { matchesAnyFieldFilter, matchesFieldFilter, SearchTable } from './search.js';
 
 // Fixed locale so the order doesn't depend on the server's LANG; 'base' ignores case and accents.
 const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
@@ -56,18 +56,20 @@ export interface ContactPage {
  * Field filters first (each a case- and accent-insensitive substring, phone by digits), then `q`
  * (every word must match; ranked), then the order: by relevance when `q` is given and no `sort`
  * is asked for, otherwise by `sort` (default: name order); then the page. `rows` come in name
- * order (`compareByName`), so contacts that score the same come out in name order.
+ * order (`compareByName`), so contacts that score the same come out in name order. `table`: the
+ * rows made ready for search, when the caller keeps them so.
  */
-export function selectContacts(rowsInNameOrder: readonly ContactRow[], query: ListContactsQuery): ContactPage {
-  // A new array, so the sort below never reorders the caller's (a snapshot shared by other requests).
-  const filtered = rowsInNameOrder.filter(
-    (row) =>
-      (query.firstName === undefined || matchesFieldFilter(row.firstName, query.firstName, 'text')) &&
-      (query.lastName === undefined || matchesFieldFilter(row.lastName, query.lastName, 'text')) &&
-      (query.email === undefined || matchesAnyFieldFilter(row.emails, query.email, 'text')) &&
-      (query.phone === undefined || matchesAnyFieldFilter(row.phones, query.phone, 'digits')),
-  );
-  let matched = query.q === undefined ? filtered : searchContacts(filtered, query.q);
+export function selectContacts(rowsInNameOrder: readonly ContactRow[], query: ListContactsQuery, table?: SearchTable<ContactRow>): ContactPage {
+  const keep = (row: ContactRow) =>
+    (query.firstName === undefined || matchesFieldFilter(row.firstName, query.firstName, 'text')) &&
+    (query.lastName === undefined || matchesFieldFilter(row.lastName, query.lastName, 'text')) &&
+    (query.email === undefined || matchesAnyFieldFilter(row.emails, query.email, 'text')) &&
+    (query.phone === undefined || matchesAnyFieldFilter(row.phones, query.phone, 'digits'));
+  // Always a new array, so the sort below never reorders the caller's (a snapshot shared by other requests).
+  let matched =
+    query.q === undefined
+      ? rowsInNameOrder.filter(keep)
+      : (table ?? new SearchTable(rowsInNameOrder)).search(query.q, keep);
   if (query.sort !== undefined) matched = matched.sort(comparatorFor(query.sort));
   return { items: matched.slice(query.offset, query.offset + query.limit), total: matched.length };
 }

@@ -58,7 +58,7 @@ export class ContactsService {
    */
   async listJson(owner: Owner, query: ListContactsQuery): Promise<string> {
     const snapshot = await this.snapshot(owner);
-    const page = selectContacts(snapshot.rows, query);
+    const page = selectContacts(snapshot.rows, query, query.q === undefined ? undefined : snapshot.searchTable());
     const items = page.items.map((row) => this.json(snapshot, row));
     return `{"items":[${items.join(',')}],"total":${page.total},"limit":${query.limit},"offset":${query.offset}}`;
   }

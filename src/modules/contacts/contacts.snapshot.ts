@@ -13,6 +13,7 @@ import type { ContactRow } from '../../db/schema.js';
 import { compareByName, compareIds } from './contacts.listing.js';
 import { birthdayOf, displayName } from './contacts.presenter.js';
 import type { Birthday } from './birthdays.js';
+import { SearchTable } from './search.js';
 
 export interface BirthdayCandidate {
   birthday: Birthday;
@@ -33,6 +34,7 @@ export class ContactsSnapshot {
   readonly rows: readonly ContactRow[];
   private readonly byId: Map<string, ContactRow>;
   private birthdays?: BirthdayCandidate[];
+  private table?: SearchTable<ContactRow>;
 
   /** `rows` as loaded; `version` is the contacts version read before they were loaded. */
   constructor(
@@ -57,6 +59,12 @@ export class ContactsSnapshot {
       Object.defineProperty(kept, JSON_OF_ROW, { value: json });
     }
     return json;
+  }
+
+  /** The rows made ready for search, on the first search of this snapshot. */
+  searchTable(): SearchTable<ContactRow> {
+    this.table ??= new SearchTable(this.rows);
+    return this.table;
   }
 
   /** The contacts with a birthday, ordered by id, so that equal dates and names keep a fixed order. */

@@ -102,9 +102,9 @@ let rows: Int32Array[] = [new Int32Array(32), new Int32Array(32), new Int32Array
 /**
  * Optimal string alignment distance (Levenshtein plus adjacent transposition, so "jhon" is one edit
  * from "john"), giving up with `max + 1` once the distance must exceed `max`. Compares `s` with
- * the first `tLength` code points of `t`.
+ * the `tLength` code points of `t` from `tStart` on.
  */
-function codesDistance(s: Codes, t: Codes, max: number, tLength = t.length): number {
+function codesDistance(s: Codes, t: ArrayLike<number>, max: number, tLength = t.length, tStart = 0): number {
   if (Math.abs(s.length - tLength) > max) return max + 1;
   if (rows[0]!.length <= tLength) rows = rows.map(() => new Int32Array(2 * (tLength + 1)));
   let [beforePrev, prev, row] = rows as [Int32Array, Int32Array, Int32Array];
@@ -114,9 +114,9 @@ function codesDistance(s: Codes, t: Codes, max: number, tLength = t.length): num
     let rowMin = i;
     const si = s[i - 1]!;
     for (let j = 1; j <= tLength; j += 1) {
-      const tj = t[j - 1]!;
+      const tj = t[tStart + j - 1]!;
       let best = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (si === tj ? 0 : 1));
-      if (i > 1 && j > 1 && si === t[j - 2] && s[i - 2] === tj) best = Math.min(best, beforePrev[j - 2]! + 1);
+      if (i > 1 && j > 1 && si === t[tStart + j - 2] && s[i - 2] === tj) best = Math.min(best, beforePrev[j - 2]! + 1);
       row[j] = best;
       if (best < rowMin) rowMin = best;
     }
@@ -135,8 +135,8 @@ export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINIT
  * Edits allowed between a token and a word: none when either has fewer than 3 letters, where
  * everything is one edit from something ("al" from "bob" is not, but "jon" from "jn" would be).
  */
-function allowedEdits(token: Codes, word: Codes): number {
-  const shorter = Math.min(token.length, word.length);
+function allowedEdits(tokenLength: number, wordLength: number): number {
+  const shorter = Math.min(tokenLength, wordLength);
   return shorter >= 8 ? 2 : shorter >= 3 ? 1 : 0;
 }
 
@@ -206,25 +206,64 @@ function prepare(c: SearchableContact): PreparedContact {
   };
 }
 
-function fuzzyTier(token: QueryToken, candidates: Word[]): Tier | undefined {
+/**
+ * The fuzzy words of a list of contacts, packed side by side in typed arrays: the near-miss check
+ * of a contact reads one contiguous run of numbers, where following an object and an array per
+ * word missed the CPU caches on nearly every word (each request searches another user's contacts).
+ */
+class PackedWords {
+  /** Per contact, its first word; a contact's words end where the next contact's begin. */
+  readonly firstWord: Int32Array;
+  /** Per word, its letters (see Word); `start[w]` to `start[w + 1]` are its code points. */
+  readonly letters: Int32Array;
+  readonly start: Int32Array;
+  readonly codes: Int32Array;
+
+  constructor(contacts: readonly PreparedContact[]) {
+    const all = contacts.flatMap((c) => c.fuzzyWords);
+    this.firstWord = new Int32Array(contacts.length + 1);
+    this.letters = new Int32Array(all.length);
+    this.start = new Int32Array(all.length + 1);
+    this.codes = new Int32Array(all.reduce((sum, word) => sum + word.codes.length, 0));
+    let w = 0;
+    let code = 0;
+    contacts.forEach((c, i) => {
+      this.firstWord[i] = w;
+      for (const word of c.fuzzyWords) {
+        this.letters[w] = word.letters;
+        this.start[w] = code;
+        this.codes.set(word.codes, code);
+        code += word.codes.length;
+        w += 1;
+      }
+    });
+    this.firstWord[contacts.length] = w;
+    this.start[w] = code;
+  }
+}
+
+function fuzzyTier(token: QueryToken, words: PackedWords, contact: number): Tier | undefined {
   if (token.hasDigit) return undefined;
   const { codes, letters } = token.word;
   let best: Tier | undefined;
-  for (const word of candidates) {
-    const max = allowedEdits(codes, word.codes);
+  for (let w = words.firstWord[contact]!, end = words.firstWord[contact + 1]!; w < end; w += 1) {
+    const start = words.start[w]!;
+    const length = words.start[w + 1]! - start;
+    const max = allowedEdits(codes.length, length);
     if (max === 0) continue;
     // A cheap lower bound that rules out most words before the distance table: each letter the
     // token has and the word lacks (or the other way round) needs an edit of its own.
-    const tokenOnly = bitCount(letters & ~word.letters);
-    if (tokenOnly <= max && bitCount(word.letters & ~letters) <= max) {
-      const d = codesDistance(codes, word.codes, max);
+    const wordLetters = words.letters[w]!;
+    const tokenOnly = bitCount(letters & ~wordLetters);
+    if (tokenOnly <= max && bitCount(wordLetters & ~letters) <= max) {
+      const d = codesDistance(codes, words.codes, max, length, start);
       if (d <= 1) return Tier.nearMiss;
       if (d <= max) best = Tier.farMiss;
     }
     // A typo in a name still being typed: "jhona" against the start of "johnathan". The start
     // lacks at least the letters the whole word lacks.
-    const typing = codes.length >= 5 && word.codes.length > codes.length && tokenOnly <= 1;
-    if (typing && codesDistance(codes, word.codes, 1, codes.length) <= 1) return Tier.nearMiss;
+    const typing = codes.length >= 5 && length > codes.length && tokenOnly <= 1;
+    if (typing && codesDistance(codes, words.codes, 1, codes.length, start) <= 1) return Tier.nearMiss;
   }
   return best;
 }
@@ -247,7 +286,7 @@ function queryToken(text: string): QueryToken {
   };
 }
 
-function tokenTier(token: QueryToken, c: PreparedContact, digitTokensSearchPhone: boolean): Tier | undefined {
+function tokenTier(token: QueryToken, c: PreparedContact, digitTokensSearchPhone: boolean, words: PackedWords, i: number): Tier | undefined {
   const { text } = token;
   // Every name word is part of a name, so a word no name contains (no query word holds a newline)
   // can be neither the whole of one nor the start of one: most contacts are ruled out here at once.
@@ -258,7 +297,7 @@ function tokenTier(token: QueryToken, c: PreparedContact, digitTokensSearchPhone
   }
   if (c.others.includes(text)) return Tier.otherField;
   if (digitTokensSearchPhone && phoneMatches(c.phoneDigits, token.phoneNeedles)) return Tier.otherField;
-  return fuzzyTier(token, c.fuzzyWords);
+  return fuzzyTier(token, words, i);
 }
 
 /** Query words, with punctuation trimmed from their ends ("smith," → "smith") but kept inside ("o'brien"). */
@@ -275,7 +314,8 @@ interface Score {
   total: number;
 }
 
-function score(c: PreparedContact, phrase: string, tokens: QueryToken[], phoneQuery: string[]): Score | undefined {
+function score(table: SearchTable, i: number, phrase: string, tokens: QueryToken[], phoneQuery: string[]): Score | undefined {
+  const c = table.prepared[i]!;
   // A query that is only a phone number matches by digits, however either side was formatted.
   if (phoneQuery.length > 0 && phoneMatches(c.phoneDigits, phoneQuery)) {
     return { weakest: Tier.otherField, phrase: 1, total: Tier.otherField };
@@ -285,7 +325,7 @@ function score(c: PreparedContact, phrase: string, tokens: QueryToken[], phoneQu
   for (const token of tokens) {
     // When the whole query was a phone number that didn't match, its pieces ("050", "123") must
     // not match other numbers piecemeal; they may still match text such as notes.
-    const tier = tokenTier(token, c, phoneQuery.length === 0);
+    const tier = tokenTier(token, c, phoneQuery.length === 0, table.words, i);
     if (tier === undefined) return undefined; // every token must match something
     weakest = Math.max(weakest, tier);
     total += tier;
@@ -296,23 +336,43 @@ function score(c: PreparedContact, phrase: string, tokens: QueryToken[], phoneQu
 }
 
 /**
+ * Contacts made ready for searching them again and again: a snapshot of a user's contacts keeps
+ * one (contacts.snapshot.ts). The contacts must not change while it is in use.
+ */
+export class SearchTable<T extends SearchableContact = SearchableContact> {
+  readonly prepared: readonly PreparedContact[];
+  readonly words: PackedWords;
+
+  constructor(readonly contacts: readonly T[]) {
+    this.prepared = contacts.map(preparedFor);
+    this.words = new PackedWords(this.prepared);
+  }
+
+  /** As searchContacts, over the contacts `keep` lets through (every one by default). */
+  search(q: string, keep?: (contact: T) => boolean): T[] {
+    const phrase = queryTokens(normalizeText(q)).join(' ');
+    const tokens = [...new Set(phrase.split(' ').filter(Boolean))].map(queryToken);
+    if (tokens.length === 0) return keep ? this.contacts.filter(keep) : [...this.contacts];
+    const phoneQuery = PHONE_QUERY.test(normalizeText(q)) ? phoneNeedles(q) : [];
+
+    const scored: Array<{ contact: T; score: Score }> = [];
+    this.contacts.forEach((contact, i) => {
+      if (keep && !keep(contact)) return;
+      const s = score(this, i, phrase, tokens, phoneQuery);
+      if (s) scored.push({ contact, score: s });
+    });
+    scored.sort((a, b) => a.score.weakest - b.score.weakest || a.score.phrase - b.score.phrase || a.score.total - b.score.total);
+    return scored.map((s) => s.contact);
+  }
+}
+
+/**
  * The contacts matching `q`, best first: name matches (exact word, prefix, substring), then
  * email/notes/phone matches, then near misses. Every query word must match (AND). Equal scores keep
  * the input order. A query with nothing searchable in it (empty, only punctuation) filters nothing.
  */
 export function searchContacts<T extends SearchableContact>(contacts: readonly T[], q: string): T[] {
-  const phrase = queryTokens(normalizeText(q)).join(' ');
-  const tokens = [...new Set(phrase.split(' ').filter(Boolean))].map(queryToken);
-  if (tokens.length === 0) return [...contacts];
-  const phoneQuery = PHONE_QUERY.test(normalizeText(q)) ? phoneNeedles(q) : [];
-
-  const scored: Array<{ contact: T; score: Score }> = [];
-  for (const contact of contacts) {
-    const s = score(preparedFor(contact), phrase, tokens, phoneQuery);
-    if (s) scored.push({ contact, score: s });
-  }
-  scored.sort((a, b) => a.score.weakest - b.score.weakest || a.score.phrase - b.score.phrase || a.score.total - b.score.total);
-  return scored.map((s) => s.contact);
+  return new SearchTable(contacts).search(q);
 }
 
 /**
