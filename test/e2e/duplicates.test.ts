@@ -82,7 +82,8 @@ describe('finding duplicates and merging them, in Chromium', () => {
     expect(await keepLovelace.isChecked()).toBe(true);
     await keepLovelace.focus();
     await page.keyboard.press('ArrowDown');
-    expect(await keepKing.isChecked()).toBe(true);
+    // The choice lives in the address (?keep=): the radios follow once the page has re-rendered.
+    await expect.poll(() => keepKing.isChecked(), { timeout: 10_000 }).toBe(true);
     expect(await keepLovelace.isChecked()).toBe(false);
 
     const result = page.getByRole('region', { name: 'The merged contact will hold' });

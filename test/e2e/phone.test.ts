@@ -51,10 +51,8 @@ describe('on a phone-sized screen, in Chromium', () => {
   const visit = async (path: string, heading: string | RegExp, name: string) => {
     await page.goto(path);
     await expectHeading(page, heading);
-    await page
-      .getByRole('status')
-      .filter({ hasText: /Loading/ })
-      .waitFor({ state: 'detached' });
+    // Every section done loading: a page such as the profile has several, loading side by side.
+    await expect.poll(() => page.getByRole('status').filter({ hasText: /Loading/ }).count(), { timeout: 15_000 }).toBe(0);
     await screenshot(page, `phone-${name}`);
     expect(await fitsWidth(page, PHONE.width), `${path} is wider than the screen`).toBe(true);
     // Navigation and sign-out stay within reach on every page.

@@ -300,11 +300,8 @@ describe('the rich contact form, detail page and trash on a 360 × 740 phone, in
     await kith?.close();
   });
 
-  const settle = async () =>
-    page
-      .getByRole('status')
-      .filter({ hasText: /Loading/ })
-      .waitFor({ state: 'detached' });
+  // Every loading status gone, however many sections are loading side by side.
+  const settle = () => expect.poll(() => page.getByRole('status').filter({ hasText: /Loading/ }).count(), { timeout: 15_000 }).toBe(0);
 
   it('shows the detail page within the width', async () => {
     await page.goto(`/contacts/${id}`);
