@@ -23,8 +23,8 @@ export interface BirthdayCandidate {
 
 // A row's response JSON is kept on the row itself, under a private symbol, as a property neither
 // enumerated, serialised nor copied by a spread; a snapshot's rows are loaded for it alone, so the
-// row and the JSON live and die together. search.ts keeps its prepared contacts the same way, where
-// map lookups were measured missing the CPU caches one user after another; a list looks up every
+// row and the JSON live and die together. Map lookups were measured missing the CPU caches one
+// user after another (for search's prepared contacts, see SearchTable); a list looks up every
 // contact's JSON.
 const JSON_OF_ROW = Symbol('response JSON');
 type RowWithJson = ContactRow & { [JSON_OF_ROW]?: string };

@@ -271,8 +271,8 @@ describe('searchContacts properties', () => {
   });
 });
 
-describe('searchContacts: what it keeps on a contact', () => {
-  it('is invisible to JSON and to copies, so a changed copy is searched as it is now', () => {
+describe('searchContacts: the contacts it searches', () => {
+  it('are left as they were, and a changed copy is searched as it is now', () => {
     const ann = contact('ann', { firstName: 'Ann', lastName: 'Lee' });
     const json = JSON.stringify(ann);
     expect(ids(searchContacts([ann], 'ann'))).toEqual(['ann']);

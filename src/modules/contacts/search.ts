@@ -159,23 +159,6 @@ interface PreparedContact {
   phoneDigits: string;
 }
 
-// A contact's prepared form is kept on the contact object itself, under a private symbol, as a
-// property neither enumerated, serialised nor copied by a spread. A snapshot (contacts.snapshot.ts)
-// keeps the same row objects across requests, so its contacts are normalised once, not on every
-// search. Kept in a WeakMap instead, or in each snapshot's own Map, the lookups missed the CPU
-// caches: a search over another user's contacts on every request ran three times slower.
-const PREPARED = Symbol('prepared for search');
-type WithPrepared = SearchableContact & { [PREPARED]?: PreparedContact };
-
-function preparedFor(c: WithPrepared): PreparedContact {
-  let prepared = c[PREPARED];
-  if (!prepared) {
-    prepared = prepare(c);
-    Object.defineProperty(c, PREPARED, { value: prepared });
-  }
-  return prepared;
-}
-
 function prepare(c: SearchableContact): PreparedContact {
   const first = normalizeText(c.firstName);
   const last = normalizeText(c.lastName ?? '');
@@ -337,14 +320,17 @@ function score(table: SearchTable, i: number, phrase: string, tokens: QueryToken
 
 /**
  * Contacts made ready for searching them again and again: a snapshot of a user's contacts keeps
- * one (contacts.snapshot.ts). The contacts must not change while it is in use.
+ * one (contacts.snapshot.ts), so its contacts are normalised once, not on every search. The
+ * prepared forms sit in one array, where a process-wide WeakMap from contact to prepared form
+ * missed the CPU caches (each request searches another user's contacts) and made a search three
+ * times slower. The contacts must not change while the table is in use.
  */
 export class SearchTable<T extends SearchableContact = SearchableContact> {
   readonly prepared: readonly PreparedContact[];
   readonly words: PackedWords;
 
   constructor(readonly contacts: readonly T[]) {
-    this.prepared = contacts.map(preparedFor);
+    this.prepared = contacts.map(prepare);
     this.words = new PackedWords(this.prepared);
   }
 
