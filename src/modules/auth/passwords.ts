@@ -1,21 +1,21 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
-import { Argon2Pool } from './argon2-pool.js';
+import { Argon2Queue } from './argon2-queue.js';
 
 // OWASP's recommended argon2id setting (m=19 MiB, t=2, p=1); @node-rs/argon2 defaults to argon2id.
-// It runs on worker threads at a lower priority, so hashing never blocks the event loop and a
-// burst of logins can't starve the requests that need little CPU.
+// It runs on libuv's thread pool, never on the event loop, at most one hash per core at a time
+// (argon2-queue.ts), so a burst of logins waits its turn instead of crowding out other requests.
 export const ARGON2_OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
-const pool = new Argon2Pool({ argon2: ARGON2_OPTIONS, nice: 10 });
+const queue = new Argon2Queue({ argon2: ARGON2_OPTIONS });
 
 export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordLength } from './password-rules.js';
 
 export function hashPassword(password: string): Promise<string> {
-  return pool.hash(password);
+  return queue.hash(password);
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   try {
-    return await pool.verify(passwordHash, password);
+    return await queue.verify(passwordHash, password);
   } catch {
     return false;
   }
