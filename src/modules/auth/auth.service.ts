@@ -65,7 +65,7 @@ export class AuthService {
   constructor(private readonly deps: AuthServiceDeps) {}
 
   async register(input: { email: string; password: string; name: string }): Promise<User> {
-    rejectCommonPassword(input.password, 'password', input);
+    await rejectCommonPassword(input.password, 'password', input);
     const passwordHash = await hashPassword(input.password);
     const now = this.now();
     const user = await this.deps.db.transaction(async (tx) => {
@@ -166,7 +166,7 @@ export class AuthService {
   }
 
   async resetPassword(token: string, password: string): Promise<void> {
-    rejectCommonPassword(password, 'password');
+    await rejectCommonPassword(password, 'password');
     const passwordHash = await hashPassword(password);
     const now = this.now();
     await this.deps.db.transaction(async (tx) => {
@@ -176,7 +176,7 @@ export class AuthService {
       const user = await updateUser(tx, userId, { passwordHash, emailVerified: true }, now);
       if (!user) throw invalidToken();
       // Only now is the account known; refusing here rolls the claim back, so the link still works.
-      rejectCommonPassword(password, 'password', user);
+      await rejectCommonPassword(password, 'password', user);
       await invalidateEmailTokens(tx, userId, 'reset_password', now);
       await revokeUserSessions(tx, userId, now);
       // A sign-in begun with the old password must not finish with a code.
@@ -195,7 +195,7 @@ export class AuthService {
     if (currentPassword === newPassword) {
       throw validationFailed('newPassword', 'Choose a password different from the current one');
     }
-    rejectCommonPassword(newPassword, 'newPassword', principal.user);
+    await rejectCommonPassword(newPassword, 'newPassword', principal.user);
     const passwordHash = await hashPassword(newPassword);
     const now = this.now();
     await this.deps.db.transaction(async (tx) => {
@@ -336,8 +336,8 @@ function validationFailed(path: string, message: string): AppError {
   return new AppError('VALIDATION_FAILED', 400, message, { errors: [{ path, message }] });
 }
 
-function rejectCommonPassword(password: string, path: string, account?: { email: string; name: string }): void {
-  if (isCommonPassword(password)) {
+async function rejectCommonPassword(password: string, path: string, account?: { email: string; name: string }): Promise<void> {
+  if (await isCommonPassword(password)) {
     throw validationFailed(path, 'This password is one of the most commonly used; choose another');
   }
   if (account && isContextPassword(password, account)) {

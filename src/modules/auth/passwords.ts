@@ -1,4 +1,3 @@
-import { dictionary } from '@zxcvbn-ts/language-common';
 import { Argon2Queue } from './argon2-queue.js';
 
 // OWASP's recommended argon2id setting (m=19 MiB, t=2, p=1); @node-rs/argon2 defaults to argon2id.
@@ -32,12 +31,17 @@ export async function burnPasswordCheck(password: string): Promise<void> {
   await verifyPassword(await dummyHash, password);
 }
 
-let commonPasswords: Set<string> | undefined;
+let commonPasswords: Promise<Set<string>> | undefined;
 
-/** True for passwords on zxcvbn-ts's list of the most common ones (case-insensitive). */
-export function isCommonPassword(password: string): boolean {
-  commonPasswords ??= new Set(dictionary['passwords-common'].map((word) => word.toLowerCase()));
-  return commonPasswords.has(password.toLowerCase());
+/**
+ * True for passwords on zxcvbn-ts's list of the most common ones (case-insensitive). The list is
+ * loaded on the first check (+5 MB of RSS): an instance that only signs people in never needs it.
+ */
+export async function isCommonPassword(password: string): Promise<boolean> {
+  commonPasswords ??= import('@zxcvbn-ts/language-common').then(
+    ({ dictionary }) => new Set(dictionary['passwords-common'].map((word) => word.toLowerCase())),
+  );
+  return (await commonPasswords).has(password.toLowerCase());
 }
 
 /**
