@@ -39,7 +39,7 @@ import {
   type Radicale,
   startRadicale,
 } from '../test/helpers/dav-clients.js';
-import { cpuSeconds, freePort, SERVER_NODE_OPTIONS, startNode, stopAllChildren, table, waitForOk } from './lib.js';
+import { cpuSeconds, freePort, SERVER_ENV, SERVER_NODE_OPTIONS, startNode, stopAllChildren, table, waitForOk } from './lib.js';
 import { type BenchDatabase, createDatabase, generator, seed } from './seed.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -351,6 +351,7 @@ async function startKithTarget(cards: Card[]): Promise<Target> {
   const kith = startNode(
     [...SERVER_NODE_OPTIONS, server],
     {
+      ...SERVER_ENV,
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: String(port),

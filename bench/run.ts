@@ -2,7 +2,8 @@
  * `npm run bench`: seeds a fresh PostgreSQL database, starts the built Kith server in production
  * mode and a bare Fastify + pg baseline side by side, and loads them with wrk (bench/wrk.ts). Each
  * read scenario is measured between two halves of a baseline run, so its ratio to the baseline
- * compares numbers taken within seconds of each other on a machine whose speed drifts. Also the
+ * compares numbers taken within seconds of each other on a machine whose speed drifts; the reads
+ * run in rounds (all of them, then all again), each scenario reporting its median round. Also the
  * argon2id ceiling of this machine, and Kith's RSS (VmRSS, sampled every 250 ms) idle and through
  * every scenario. Prints the results and the goals (informational: the exit code is 0 unless
  * something broke). Loopback only; every child process is stopped and the database dropped at the
@@ -10,7 +11,7 @@
  *
  * Environment: BENCH_DATABASE_URL (server URL, default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_DURATION (seconds per scenario, default 10), BENCH_CONNECTIONS (default 32),
- * BENCH_WARMUP (seconds, default 2), BENCH_USERS (default 500), BENCH_WRITERS (default 32),
+ * BENCH_WARMUP (seconds, default 2), BENCH_ROUNDS (rounds of the reads, default 3), BENCH_USERS (default 500), BENCH_WRITERS (default 32),
  * BENCH_WRK_THREADS (default 2), BENCH_WRK (default /usr/bin/wrk), BENCH_LOG_LEVEL (Kith's LOG_LEVEL,
  * default info: its access log on, as in production);
  * for investigating: BENCH_ONLY (a regular expression picking Kith scenarios by name) and
@@ -27,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openPostgres } from '../src/db/client.js';
 import { hashPassword } from '../src/modules/auth/passwords.js';
-import { freePort, mib, RssSampler, runNode, SERVER_NODE_OPTIONS, startNode, stopAllChildren, stopChild, table, waitForOk } from './lib.js';
+import { freePort, mib, RssSampler, runNode, SERVER_ENV, SERVER_NODE_OPTIONS, startNode, stopAllChildren, stopChild, table, waitForOk } from './lib.js';
 import { bareLoginScript, baselineScript, kithScenarios } from './scenarios.js';
 import { type BenchDatabase, createDatabase, loadFixtures, seed } from './seed.js';
 import { wrk, type WrkOptions, type WrkResult, type WrkScript } from './wrk.js';
@@ -42,6 +43,7 @@ const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0
 const duration = int('BENCH_DURATION', 10);
 const connections = int('BENCH_CONNECTIONS', 32);
 const warmup = int('BENCH_WARMUP', 2);
+const rounds = int('BENCH_ROUNDS', 3);
 const userCount = int('BENCH_USERS', 500);
 const writerCount = Math.min(int('BENCH_WRITERS', 32), userCount - 1);
 const wrkThreads = int('BENCH_WRK_THREADS', 2);
@@ -87,6 +89,16 @@ interface Measured {
   kith: WrkResult;
   bare?: { reqPerSec: number; p50: number; p99: number };
   goal?: number;
+  /** Every round of a read scenario, in order; `kith` and `bare` are the median one's. */
+  rounds?: Measured[];
+}
+
+const ratio = (m: Measured) => (m.bare ? m.kith.reqPerSec / m.bare.reqPerSec : undefined);
+
+/** The round whose ratio is the median (the lower middle one of an even number). */
+function medianRound(all: Measured[]): Measured {
+  const sorted = [...all].sort((a, b) => (ratio(a) ?? 0) - (ratio(b) ?? 0));
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)]!, rounds: all };
 }
 
 async function main(): Promise<void> {
@@ -106,7 +118,7 @@ async function main(): Promise<void> {
   );
   console.log(
     `wrk -t${wrkThreads} -c${connections}: ${duration} s per scenario after ${warmup} s of warm-up, the baseline ` +
-      `${duration / 2} s before and after each read scenario; loopback only`,
+      `${duration / 2} s before and after each read scenario, ${rounds} round${rounds === 1 ? '' : 's'} of the reads; loopback only`,
   );
   const loadStart = loadavg();
   console.log(`  load average at the start: ${loadStart}`);
@@ -173,6 +185,7 @@ async function main(): Promise<void> {
   const kith = startNode(
     [...SERVER_NODE_OPTIONS, ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []), server],
     {
+      ...SERVER_ENV,
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: String(port),
@@ -212,24 +225,31 @@ async function main(): Promise<void> {
     fixtures,
     password: PASSWORD,
   });
-  const measured: Measured[] = [];
-  for (const { name, script, goal } of scenarios.filter(({ name }) => selected(name))) {
+  const chosen = scenarios.filter(({ name }) => selected(name));
+  // The reads in rounds: all of them, then all of them again, so that a slow minute of the machine
+  // falls on one round of several scenarios rather than on every round of one.
+  const readRounds = new Map<string, Measured[]>();
+  for (let round = 1; round <= rounds; round += 1) {
+    for (const { name, script, goal } of chosen.filter(({ goal }) => goal !== undefined)) {
+      step(`${name}, round ${round} of ${rounds} (load average ${loadavg()})`);
+      await wrk(`${name} warm-up`, kithUrl, script, { ...kithOptions, duration: warmup });
+      const before = await wrk('baseline (before)', baseUrl, bareGet, { ...baseOptions, duration: duration / 2 });
+      const result = await wrk(name, kithUrl, script, kithOptions);
+      const after = await wrk('baseline (after)', baseUrl, bareGet, { ...baseOptions, duration: duration / 2 });
+      const bare = {
+        reqPerSec: (before.requests + after.requests) / (before.seconds + after.seconds),
+        p50: (before.p50 + after.p50) / 2,
+        p99: Math.max(before.p99, after.p99),
+      };
+      console.log(`  Kith ${fmt(result.reqPerSec)}/s, baseline ${fmt(before.reqPerSec)} and ${fmt(after.reqPerSec)}/s around it`);
+      readRounds.set(name, [...(readRounds.get(name) ?? []), { kith: result, bare, goal }]);
+    }
+  }
+  const measured: Measured[] = [...readRounds.values()].map(medianRound);
+  for (const { name, script } of chosen.filter(({ goal }) => goal === undefined)) {
     step(`${name} (load average ${loadavg()})`);
     await wrk(`${name} warm-up`, kithUrl, script, { ...kithOptions, duration: warmup });
-    if (goal === undefined) {
-      measured.push({ kith: await wrk(name, kithUrl, script, kithOptions) });
-      continue;
-    }
-    const before = await wrk('baseline (before)', baseUrl, bareGet, { ...baseOptions, duration: duration / 2 });
-    const result = await wrk(name, kithUrl, script, kithOptions);
-    const after = await wrk('baseline (after)', baseUrl, bareGet, { ...baseOptions, duration: duration / 2 });
-    const bare = {
-      reqPerSec: (before.requests + after.requests) / (before.seconds + after.seconds),
-      p50: (before.p50 + after.p50) / 2,
-      p99: Math.max(before.p99, after.p99),
-    };
-    console.log(`  Kith ${fmt(result.reqPerSec)}/s, baseline ${fmt(before.reqPerSec)} and ${fmt(after.reqPerSec)}/s around it`);
-    measured.push({ kith: result, bare, goal });
+    measured.push({ kith: await wrk(name, kithUrl, script, kithOptions) });
   }
 
   let storm: WrkResult | undefined;
@@ -258,38 +278,43 @@ async function main(): Promise<void> {
   const loadEnd = loadavg();
 
   step(`results (wrk's latency of every answer; load average ${loadStart} at the start, ${loadEnd} at the end)`);
-  const ratio = (m: Measured) => (m.bare ? m.kith.reqPerSec / m.bare.reqPerSec : undefined);
   const rows = measured.map((m) => {
     const r = ratio(m);
+    const all = m.rounds ?? [m];
     return [
       m.kith.name,
       fmt(m.kith.reqPerSec),
       m.bare ? fmt(m.bare.reqPerSec) : '–',
       r === undefined ? '–' : `${r.toFixed(2)}×`,
+      m.rounds ? m.rounds.map((round) => ratio(round)?.toFixed(2) ?? '–').join(' / ') : '–',
       m.goal === undefined || r === undefined ? '–' : `≥ ${m.goal}×: ${r >= m.goal ? 'met' : 'MISSED'}`,
       latency(m.kith.p50),
       latency(m.kith.p99),
       m.bare ? `${latency(m.bare.p50)} / ${latency(m.bare.p99)}` : '–',
-      nonOk(m.kith),
+      // Every round's failures, not only the median one's.
+      nonOk(...all.map(({ kith }) => kith)),
       m.kith.cpuMsPerRequest === undefined ? '–' : m.kith.cpuMsPerRequest.toFixed(2),
-      mb(m.kith.peakRss),
+      mb(Math.max(...all.map(({ kith }) => kith.peakRss ?? 0)) || undefined),
     ];
   });
   for (const r of [storm, meInStorm]) {
-    if (r) rows.push([r.name, fmt(r.reqPerSec), '–', '–', '–', latency(r.p50), latency(r.p99), '–', nonOk(r), r.cpuMsPerRequest?.toFixed(2) ?? '–', mb(r.peakRss)]);
+    if (r) rows.push([r.name, fmt(r.reqPerSec), '–', '–', '–', '–', latency(r.p50), latency(r.p99), '–', nonOk(r), r.cpuMsPerRequest?.toFixed(2) ?? '–', mb(r.peakRss)]);
   }
   if (bareLogin) {
-    rows.push([bareLogin.name, fmt(bareLogin.reqPerSec), '–', '–', '–', latency(bareLogin.p50), latency(bareLogin.p99), '–', nonOk(bareLogin), bareLogin.cpuMsPerRequest?.toFixed(2) ?? '–', '–']);
+    rows.push([bareLogin.name, fmt(bareLogin.reqPerSec), '–', '–', '–', '–', latency(bareLogin.p50), latency(bareLogin.p99), '–', nonOk(bareLogin), bareLogin.cpuMsPerRequest?.toFixed(2) ?? '–', '–']);
   }
+  console.log(`  a read's row is its median round by ratio; "each round" gives every round's ratio, in order`);
   console.log(
     table(
-      ['scenario', 'Kith req/s', 'bare req/s', 'ratio', 'goal', 'p50 ms', 'p99 ms', 'bare p50 / p99 ms', 'non-2xx', 'server CPU ms/req', 'peak RSS MB'],
+      ['scenario', 'Kith req/s', 'bare req/s', 'ratio', 'each round', 'goal', 'p50 ms', 'p99 ms', 'bare p50 / p99 ms', 'non-2xx', 'server CPU ms/req', 'peak RSS MB'],
       rows,
     ),
   );
-  for (const { kith: r } of measured) {
-    const statuses = Object.entries(r.statuses).map(([status, count]) => `${status}×${count}`);
-    if (statuses.length) console.log(`  ${r.name}: ${statuses.join(' ')}`);
+  for (const m of measured) {
+    for (const [i, { kith: r }] of (m.rounds ?? [m]).entries()) {
+      const statuses = Object.entries(r.statuses).map(([status, count]) => `${status}×${count}`);
+      if (statuses.length) console.log(`  ${r.name}${m.rounds && m.rounds.length > 1 ? `, round ${i + 1}` : ''}: ${statuses.join(' ')}`);
+    }
   }
 
   step('memory (VmRSS of the Kith process, sampled every 250 ms)');
@@ -313,7 +338,8 @@ async function main(): Promise<void> {
   for (const m of measured) {
     const r = ratio(m);
     if (m.goal !== undefined && r !== undefined && m.bare) {
-      goals.push([`${m.kith.name} ≥ ${m.goal}× the bare baseline`, r >= m.goal, `${fmt(m.kith.reqPerSec)} / ${fmt(m.bare.reqPerSec)} = ${r.toFixed(2)}×`]);
+      const median = m.rounds && m.rounds.length > 1 ? ` (median of ${m.rounds.length} rounds)` : '';
+      goals.push([`${m.kith.name} ≥ ${m.goal}× the bare baseline`, r >= m.goal, `${fmt(m.kith.reqPerSec)} / ${fmt(m.bare.reqPerSec)} = ${r.toFixed(2)}×${median}`]);
     }
   }
   goals.push(['RSS idle after start < 120 MB', idleRss < IDLE_RSS_GOAL, `${mb(idleRss)} MB`]);
@@ -341,10 +367,15 @@ async function main(): Promise<void> {
   }
 }
 
-/** Answers with status ≥ 400 and socket errors, e.g. "0" or "3 (+2 socket)". */
-function nonOk(r: WrkResult): string {
-  const socket = r.socketErrors.connect + r.socketErrors.read + r.socketErrors.write + r.socketErrors.timeout;
-  return socket ? `${r.non2xx} (+${socket} socket)` : String(r.non2xx);
+/** Answers with status ≥ 400 and socket errors of one or more runs, e.g. "0" or "3 (+2 socket)". */
+function nonOk(...results: WrkResult[]): string {
+  let non2xx = 0;
+  let socket = 0;
+  for (const r of results) {
+    non2xx += r.non2xx;
+    socket += r.socketErrors.connect + r.socketErrors.read + r.socketErrors.write + r.socketErrors.timeout;
+  }
+  return socket ? `${non2xx} (+${socket} socket)` : String(non2xx);
 }
 
 async function warmThenMeasure(name: string, url: string, script: WrkScript, options: WrkOptions): Promise<WrkResult> {
@@ -374,10 +405,10 @@ async function logIn(baseUrl: string, email: string): Promise<string> {
   return ((await response.json()) as { accessToken: string }).accessToken;
 }
 
-// Bounded in time whatever happens: nine load runs with their warm-ups (the bare login, seven
-// scenarios, the storm), five baselines around the reads, the ceiling and a generous allowance for
-// seeding and starting servers.
-const budgetMs = (180 + 9 * (duration + warmup + 10) + 5 * (duration + 5)) * 1000;
+// Bounded in time whatever happens: the load runs with their warm-ups (the bare login, the five
+// reads in every round, two more scenarios, the storm), a baseline around each read, the ceiling
+// and a generous allowance for seeding and starting servers.
+const budgetMs = (180 + (4 + 5 * rounds) * (duration + warmup + 10) + 5 * rounds * (duration + 5)) * 1000;
 const watchdog = setTimeout(() => {
   console.error(`\nbenchmark exceeded its ${budgetMs / 1000} s budget; stopping`);
   void cleanup().finally(() => process.exit(1));

@@ -29,7 +29,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { openPostgres } from '../src/db/client.js';
 import { hashPassword } from '../src/modules/auth/passwords.js';
-import { freePort, mib, RssSampler, SERVER_NODE_OPTIONS, type Spawned, startNode, stopAllChildren, table, waitForOk } from './lib.js';
+import { freePort, mib, RssSampler, SERVER_ENV, SERVER_NODE_OPTIONS, type Spawned, startNode, stopAllChildren, table, waitForOk } from './lib.js';
 import { type BenchDatabase, createDatabase, seed, type SeededUser } from './seed.js';
 import { run } from './wrk.js';
 
@@ -482,6 +482,7 @@ async function main(): Promise<void> {
   const kith = startNode(
     [...SERVER_NODE_OPTIONS, server],
     {
+      ...SERVER_ENV,
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: String(port),
