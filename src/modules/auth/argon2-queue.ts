@@ -9,8 +9,8 @@
  *
  * Hashing used to run on worker threads at a lowered priority instead. Each worker thread is a
  * V8 isolate of its own (+17 MB of RSS apiece, measured with two), which kept the server over its
- * 200 MB goal during logins; this queue, measured in `npm run bench` on 2 cores, kept /me at p99
- * 17–37 ms during a login storm (the workers: 11–23 ms).
+ * 200 MB goal during logins. Without their lowered priority, /me during a login storm read p99
+ * 16–37 ms in five runs of `npm run bench` on 2 cores (the workers: 11–23 ms).
  */
 import os from 'node:os';
 import { hash, type Options, verify } from '@node-rs/argon2';
