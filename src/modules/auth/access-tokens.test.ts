@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { SignJWT, UnsecuredJWT, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { nonCanonical } from '../../../test/helpers/base64url.js';
 import { readAccessToken, signAccessToken } from './access-tokens.js';
 
 // jose is an independent JWT implementation: tokens it signs must read here, and tokens signed
@@ -80,6 +81,8 @@ describe('access tokens', () => {
       'two segments': `${header}.${payload}`,
       'four segments': `${token}.${signature}`,
       'a truncated signature': `${header}.${payload}.${signature.slice(0, -2)}`,
+      // Decodes to the very same MAC; only the spelling this server writes is accepted.
+      'the signature spelt another way': `${header}.${payload}.${nonCanonical(signature)}`,
       'padding in the signature': `${header}.${payload}.${signature}=`,
       'empty': '',
     };
